@@ -18,7 +18,8 @@ import sys
 import threading
 import time
 
-import common
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
+import common  # noqa: E402
 from common import mark
 
 

@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 
-import common
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
+import common  # noqa: E402
 from common import MIB, mark
 
 
