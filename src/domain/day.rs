@@ -1,0 +1,77 @@
+//! Calendar days and the clock that hands them out.
+//!
+//! Everything the server records about a reporter's actions is kept at day precision, so a seized
+//! disk cannot be lined up against a network log to the second. Time is a parameter (`Clock`) so
+//! deadline and retention logic can be tested without sleeping.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// Days since 1970-01-01 (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Day(pub i64);
+
+impl Day {
+    pub fn plus(self, days: u32) -> Day {
+        Day(self.0 + i64::from(days))
+    }
+
+    /// The start of this day as a `SystemTime`, used to blur file times.
+    pub fn as_system_time(self) -> SystemTime {
+        let secs = u64::try_from(self.0.max(0)).unwrap_or(0) * 86_400;
+        UNIX_EPOCH + std::time::Duration::from_secs(secs)
+    }
+
+    /// ISO date, e.g. `2026-11-23`.
+    pub fn iso(self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date = time::Date::from_julian_day(UNIX_EPOCH_JULIAN + self.0 as i32)
+            .unwrap_or(time::macros::date!(1970 - 01 - 01));
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )
+    }
+}
+
+/// Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN: i32 = 2_440_588;
+
+/// Where "today" comes from.
+pub trait Clock: Send + Sync + 'static {
+    fn today(&self) -> Day;
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn today(&self) -> Day {
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Day(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_print_as_iso_dates() {
+        assert_eq!(Day(0).to_string(), "1970-01-01");
+        assert_eq!(Day(20_415).to_string(), "2025-11-23");
+    }
+}

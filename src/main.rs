@@ -1,0 +1,46 @@
+//! Entry point: parse the command line, set up logging, hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use meldpunt::cli::{Cli, Command};
+use meldpunt::config::{self, Overrides};
+use meldpunt::startup::Application;
+use meldpunt::telemetry;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = std::env::var("MELDPUNT_LOG").unwrap_or_else(|_| telemetry::DEFAULT_FILTER.into());
+    telemetry::init(&filter, std::io::stderr);
+    match cli.command {
+        Command::Serve { config, data, listen } => serve(Overrides { config, data, listen }),
+    }
+}
+
+fn serve(overrides: Overrides) -> ExitCode {
+    let settings = match config::load(&overrides) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("meldpunt: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings)?;
+        tracing::info!(port = app.port(), "listening");
+        eprintln!("meldpunt: listening on port {}", app.port());
+        app.run_until_stopped().await.map_err(|e| {
+            meldpunt::startup::StartError::Bind {
+                addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                source: e,
+            }
+        })
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("meldpunt: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

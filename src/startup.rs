@@ -1,0 +1,136 @@
+//! Building and running the application: open storage, load templates, bind the listener.
+//! Tests bind port 0 and read the real port from [`Application::port`].
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use crate::config::Settings;
+use crate::domain::{Clock, SystemClock};
+use crate::kdf::KdfPool;
+use crate::reporter;
+use crate::reporter::session::ReporterSessions;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::web::{Templates, headers, render, trace};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Templates(String),
+    #[error("cannot open the data folder: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot prepare demo desks: {0}")]
+    Demo(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    pub fn build(settings: Settings) -> Result<Application, StartError> {
+        Self::build_with_clock(settings, Arc::new(SystemClock))
+    }
+
+    pub fn build_with_clock(
+        mut settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, StartError> {
+        std::fs::create_dir_all(&settings.data).map_err(StartError::Demo)?;
+        if settings.demo {
+            crate::demo::prepare(&mut settings).map_err(StartError::Demo)?;
+            tracing::warn!(
+                "DEMO MODE: no --config given; throwaway desk identities are in {}/demo-keys. \
+                 Never use this for real reports.",
+                settings.data.display()
+            );
+        }
+        let templates = Templates::load(settings.demo, settings.onion_address.clone())
+            .map_err(StartError::Templates)?;
+        let store = Store::open(&settings.data)?;
+        let salt = store.install_salt()?;
+        let kdf = KdfPool::new(settings.session.kdf_workers, settings.session.kdf_queue, salt);
+        let sessions = ReporterSessions::new(&settings.session);
+        let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
+            addr: settings.listen,
+            source,
+        })?;
+        let port = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.listen,
+            source,
+        })?.port();
+        let onion = settings.onion_address.clone();
+        let state = web::Data::new(AppState {
+            settings,
+            store: Arc::new(store),
+            kdf,
+            templates: Arc::new(templates),
+            sessions,
+            clock,
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            let onion = onion.clone();
+            App::new()
+                .app_data(app_state.clone())
+                .wrap(from_fn(move |req, next| {
+                    headers::security_headers(onion.clone(), req, next)
+                }))
+                .wrap(from_fn(trace::root_span))
+                .route("/static/style.css", web::get().to(stylesheet))
+                .configure(|cfg| reporter::routes(cfg))
+                .service(web::scope("/en").configure(|cfg| reporter::routes(cfg)))
+                .service(web::scope("/nl").configure(|cfg| reporter::routes(cfg)))
+                .default_service(web::to(reporter::not_found))
+        })
+        .listen(listener)
+        .map_err(|source| StartError::Bind {
+            addr: std::net::SocketAddr::from(([0, 0, 0, 0], port)),
+            source,
+        })?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Shared state, for tests that write replies through the library.
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sessions = self.state.clone();
+        actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                sessions.sessions.sweep();
+            }
+        });
+        self.server.await
+    }
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .body(render::STYLESHEET)
+}

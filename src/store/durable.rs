@@ -1,0 +1,41 @@
+//! Making writes durable.
+//!
+//! `File::sync_all` (fsync) makes a file's data and size durable; a rename or a new file is only
+//! durable once its directory is fsync'd too. sled 0.34's `flush()` writes its buffers and then
+//! calls `sync_file_range`, which neither guarantees the file's metadata nor is a barrier that the
+//! file system honours across a power cut. So after `flush()` we fsync every file of the database
+//! and its directory ourselves: fsync acts on the inode, whichever descriptor asks for it.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// fsyncs a directory, making the names created, renamed or removed in it durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Flushes sled and then fsyncs its files and directories. Returns the files it synced, so a test
+/// can see that the database file itself was among them.
+pub fn sync_sled(db: &sled::Db, dir: &Path) -> io::Result<Vec<PathBuf>> {
+    db.flush().map_err(io::Error::other)?;
+    let mut synced = Vec::new();
+    sync_tree(dir, &mut synced)?;
+    Ok(synced)
+}
+
+fn sync_tree(dir: &Path, synced: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            sync_tree(&entry.path(), synced)?;
+        } else if kind.is_file() {
+            File::open(entry.path())?.sync_all()?;
+            synced.push(entry.path());
+        }
+    }
+    sync_dir(dir)?;
+    synced.push(dir.to_owned());
+    Ok(())
+}

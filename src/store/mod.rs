@@ -1,0 +1,289 @@
+//! Where reports live: ciphertext files under `DATA/reports/<report>/<item>.age` and a sled
+//! database of records (ids, days, sizes, status) under `DATA/db`.
+//!
+//! Every change follows one order, so that a crash at any moment leaves either the old state or
+//! the new one and never a half report: ciphertexts are fsync'd in `tmp/`, renamed into the report's
+//! folder, the folder is fsync'd, and only then the record is written and made durable (see
+//! [`durable`]). Files that no record names are leftovers of a crash and are removed at start-up.
+
+pub mod durable;
+pub mod record;
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sled::Transactional;
+
+
+use crate::config::Argon2Settings;
+use crate::domain::{Day, ItemId, ReportId};
+use crate::receipt::LookupKey;
+use crate::seal::Sealed;
+pub use record::{ItemKind, ItemRecord, ReportRecord, Status};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage input/output failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("database failed: {0}")]
+    Db(#[from] sled::Error),
+    #[error("a stored record is damaged")]
+    Corrupt,
+    #[error("the data folder is in use by another meldpunt process")]
+    Locked,
+}
+
+impl StoreError {
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Io(e) => e.raw_os_error() == Some(28),
+            StoreError::Db(sled::Error::Io(e)) => e.raw_os_error() == Some(28),
+            _ => false,
+        }
+    }
+}
+
+pub struct Store {
+    root: PathBuf,
+    db_dir: PathBuf,
+    db: sled::Db,
+    reports: sled::Tree,
+    lookup: sled::Tree,
+    kdf_sets: sled::Tree,
+    /// Serialises read-modify-write of a record (follow-ups, replies, deletions).
+    update: Mutex<()>,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `data`, clears `tmp/` and removes crash leftovers.
+    pub fn open(data: &Path) -> Result<Store, StoreError> {
+        for dir in ["tmp", "reports"] {
+            std::fs::create_dir_all(data.join(dir))?;
+        }
+        let db_dir = data.join("db");
+        let db = sled::Config::new().path(&db_dir).open().map_err(|e| match e {
+            sled::Error::Io(ref io) if io.kind() == io::ErrorKind::WouldBlock => StoreError::Locked,
+            sled::Error::Io(ref io) if io.to_string().contains("lock") => StoreError::Locked,
+            other => StoreError::Db(other),
+        })?;
+        let store = Store {
+            root: data.to_owned(),
+            db_dir,
+            reports: db.open_tree("reports")?,
+            lookup: db.open_tree("lookup")?,
+            kdf_sets: db.open_tree("kdf_sets")?,
+            db,
+            update: Mutex::new(()),
+        };
+        store.clear_tmp()?;
+        store.sweep_orphans()?;
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
+    fn report_dir(&self, id: &ReportId) -> PathBuf {
+        self.reports_dir().join(id.as_str())
+    }
+
+    pub fn item_path(&self, report: &ReportId, item: &ItemId) -> PathBuf {
+        self.report_dir(report).join(format!("{item}.age"))
+    }
+
+    /// Stores a new report: files first, then the record and its lookup key, all durable
+    /// before this returns.
+    pub fn create_report(
+        &self,
+        record: &ReportRecord,
+        lookup: &LookupKey,
+        files: Vec<Sealed>,
+    ) -> Result<(), StoreError> {
+        let dir = self.report_dir(&record.id);
+        std::fs::create_dir(&dir)?;
+        self.place_files(&record.id, record.received, files)?;
+        durable::sync_dir(&self.reports_dir())?;
+        let json = serde_json::to_vec(record).map_err(|_| StoreError::Corrupt)?;
+        let kdf = serde_json::to_vec(&record.kdf).map_err(|_| StoreError::Corrupt)?;
+        (&self.reports, &self.lookup, &self.kdf_sets)
+            .transaction(|(reports, lookups, kdf_sets)| {
+                reports.insert(record.id.as_str().as_bytes(), json.as_slice())?;
+                lookups.insert(&lookup.0[..], record.id.as_str().as_bytes())?;
+                kdf_sets.insert(kdf.as_slice(), &[][..])?;
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<()>| match e {
+                sled::transaction::TransactionError::Storage(e) => StoreError::Db(e),
+                sled::transaction::TransactionError::Abort(()) => StoreError::Corrupt,
+            })?;
+        self.make_durable()
+    }
+
+    /// Adds items (a follow-up or a reply) to an existing report.
+    pub fn add_items(
+        &self,
+        report: &ReportId,
+        items: Vec<ItemRecord>,
+        files: Vec<Sealed>,
+        today: Day,
+    ) -> Result<(), StoreError> {
+        self.place_files(report, today, files)?;
+        self.update_record(report, |record| record.items.extend(items))
+    }
+
+    /// Removes items from the record, then their files.
+    pub fn remove_items(&self, report: &ReportId, ids: &[ItemId]) -> Result<(), StoreError> {
+        self.update_record(report, |record| {
+            record.items.retain(|item| !ids.contains(&item.id))
+        })?;
+        for id in ids {
+            match std::fs::remove_file(self.item_path(report, id)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        durable::sync_dir(&self.report_dir(report))?;
+        Ok(())
+    }
+
+    pub fn get(&self, id: &ReportId) -> Result<Option<ReportRecord>, StoreError> {
+        match self.reports.get(id.as_str().as_bytes())? {
+            Some(bytes) => Ok(Some(
+                serde_json::from_slice(&bytes).map_err(|_| StoreError::Corrupt)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    pub fn find_by_lookup(&self, key: &LookupKey) -> Result<Option<ReportRecord>, StoreError> {
+        match self.lookup.get(&key.0[..])? {
+            Some(id) => {
+                let id: ReportId = std::str::from_utf8(&id)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or(StoreError::Corrupt)?;
+                self.get(&id)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Every Argon2 cost some stored report was made with (normally one).
+    pub fn kdf_sets(&self) -> Result<Vec<Argon2Settings>, StoreError> {
+        self.kdf_sets
+            .iter()
+            .keys()
+            .map(|k| serde_json::from_slice(&k?).map_err(|_| StoreError::Corrupt))
+            .collect()
+    }
+
+    /// The install-wide Argon2 salt, created on first use (32 random bytes, mode 0600).
+    pub fn install_salt(&self) -> Result<Vec<u8>, StoreError> {
+        let path = self.root.join("salt");
+        match std::fs::read(&path) {
+            Ok(salt) if salt.len() == 32 => return Ok(salt),
+            Ok(_) => return Err(StoreError::Corrupt),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+            Err(_) => {}
+        }
+        let mut salt = vec![0u8; 32];
+        crate::random::fill(&mut salt);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        file.write_all(&salt)?;
+        file.sync_all()?;
+        durable::sync_dir(&self.root)?;
+        Ok(salt)
+    }
+
+    fn place_files(&self, report: &ReportId, day: Day, files: Vec<Sealed>) -> Result<(), StoreError> {
+        let dir = self.report_dir(report);
+        let blurred = std::fs::FileTimes::new()
+            .set_modified(day.as_system_time())
+            .set_accessed(day.as_system_time());
+        for file in files {
+            let target = self.item_path(report, &file.id);
+            if let Some(path) = file.temp.path() {
+                // Modification times would say when, to the second, a reporter acted.
+                std::fs::File::options()
+                    .write(true)
+                    .open(path)?
+                    .set_times(blurred)?;
+            }
+            file.temp.persist(&target)?;
+        }
+        durable::sync_dir(&dir)?;
+        Ok(())
+    }
+
+    fn update_record(
+        &self,
+        report: &ReportId,
+        change: impl FnOnce(&mut ReportRecord),
+    ) -> Result<(), StoreError> {
+        {
+            let _guard = self.update.lock().map_err(|_| StoreError::Corrupt)?;
+            let mut record = self.get(report)?.ok_or(StoreError::Corrupt)?;
+            change(&mut record);
+            let json = serde_json::to_vec(&record).map_err(|_| StoreError::Corrupt)?;
+            self.reports.insert(report.as_str().as_bytes(), json)?;
+        }
+        self.make_durable()
+    }
+
+    fn make_durable(&self) -> Result<(), StoreError> {
+        durable::sync_sled(&self.db, &self.db_dir)?;
+        Ok(())
+    }
+
+    fn clear_tmp(&self) -> Result<(), StoreError> {
+        for entry in std::fs::read_dir(self.tmp_dir())? {
+            std::fs::remove_file(entry?.path())?;
+        }
+        Ok(())
+    }
+
+    /// Removes report folders and item files that no record names: what a crash between writing
+    /// files and writing the record leaves behind.
+    fn sweep_orphans(&self) -> Result<(), StoreError> {
+        for entry in std::fs::read_dir(self.reports_dir())? {
+            let entry = entry?;
+            let record = entry
+                .file_name()
+                .to_str()
+                .and_then(|name| name.parse::<ReportId>().ok())
+                .map(|id| self.get(&id))
+                .transpose()?
+                .flatten();
+            match record {
+                None => std::fs::remove_dir_all(entry.path())?,
+                Some(record) => {
+                    let known: HashSet<String> =
+                        record.items.iter().map(|i| format!("{}.age", i.id)).collect();
+                    for file in std::fs::read_dir(entry.path())? {
+                        let file = file?;
+                        if !file.file_name().to_str().is_some_and(|n| known.contains(n)) {
+                            std::fs::remove_file(file.path())?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

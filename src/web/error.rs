@@ -1,0 +1,127 @@
+//! The one place where failures become pages: a status, a message in the reporter's language,
+//! and for internal errors an operation id that is logged with the cause — never the cause itself.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use super::i18n::{self, PageLang};
+use crate::domain::Lang;
+
+/// What went wrong, in the terms a reporter is told.
+#[derive(Debug)]
+pub enum Failure {
+    /// The form could not be read.
+    Malformed,
+    /// A required part is missing or wrong; the key names the message.
+    Invalid(&'static str),
+    /// Over a limit; the text says which and how much.
+    TooLarge(String),
+    /// The Argon2 queue is full.
+    Busy,
+    /// The disk is full.
+    DiskFull,
+    /// Not there (or not yours).
+    NotFound,
+    /// The session ran out or is missing.
+    SessionExpired,
+    /// Anything else; the cause goes to the log under an operation id.
+    Internal(String),
+}
+
+/// A failure ready to render, with the language it must be told in.
+pub struct PageError {
+    pub lang: PageLang,
+    pub failure: Failure,
+    pub page: Option<std::sync::Arc<super::Templates>>,
+}
+
+impl fmt::Debug for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PageError({:?})", self.failure)
+    }
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.failure)
+    }
+}
+
+/// A short random id shown to the user and logged with the cause of an internal error.
+pub fn operation_id() -> String {
+    let mut bytes = [0u8; 4];
+    crate::random::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+impl Failure {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Failure::Malformed | Failure::Invalid(_) => StatusCode::BAD_REQUEST,
+            Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Failure::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
+            Failure::NotFound => StatusCode::NOT_FOUND,
+            Failure::SessionExpired => StatusCode::UNAUTHORIZED,
+            Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Title and explanation, in `lang`.
+    fn words(&self, lang: Lang) -> (String, String) {
+        let t = |k: &str| i18n::text(lang, k);
+        match self {
+            Failure::Malformed => (t("err_malformed_title"), t("err_malformed")),
+            Failure::Invalid(key) => (t("err_invalid_title"), t(key)),
+            Failure::TooLarge(limit) => (t("err_too_large_title"), format!("{} {limit}", t("err_too_large"))),
+            Failure::Busy => (t("err_busy_title"), t("err_busy")),
+            Failure::DiskFull => (t("err_disk_full_title"), t("err_disk_full")),
+            Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),
+            Failure::SessionExpired => (t("err_session_title"), t("err_session")),
+            Failure::Internal(_) => (t("err_internal_title"), t("err_internal")),
+        }
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.failure.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let lang = self.lang.lang;
+        let (title, mut text) = self.failure.words(lang);
+        if let Failure::Internal(cause) = &self.failure {
+            let op = operation_id();
+            tracing::error!(operation = %op, cause = %cause, "internal error");
+            text = format!("{text} ({} {op})", i18n::text(lang, "err_operation"));
+        }
+        let Some(templates) = &self.page else {
+            return HttpResponse::build(self.status_code())
+                .content_type("text/plain; charset=utf-8")
+                .body(format!("{title}\n\n{text}\n"));
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("t", i18n::strings(lang));
+        ctx.insert("lang", lang.code());
+        ctx.insert("prefix", self.lang.prefix());
+        ctx.insert("switch_href", &self.lang.switch_href("/"));
+        ctx.insert("switch_lang", lang.other().code());
+        ctx.insert("demo", &templates.is_demo());
+        ctx.insert("advise_tor", &false);
+        ctx.insert("onion", "");
+        ctx.insert("title", &title);
+        ctx.insert("text", &text);
+        ctx.insert("is_error", &true);
+        let mut response = templates.page(self.status_code(), "message.html", &ctx);
+        if matches!(self.failure, Failure::Busy) {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static("60"),
+            );
+        }
+        response
+    }
+}

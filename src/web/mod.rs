@@ -1,0 +1,12 @@
+//! The web layer shared by every area: security headers, the request trace, languages, page
+//! rendering and the one place errors become pages.
+
+pub mod error;
+pub mod headers;
+pub mod i18n;
+pub mod render;
+pub mod trace;
+
+pub use error::{Failure, PageError};
+pub use i18n::PageLang;
+pub use render::Templates;
