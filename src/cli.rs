@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "meldpunt", version, about = "Anonymous reporting service for data-leak tips")]
+#[command(
+    name = "meldpunt",
+    version,
+    about = "Anonymous reporting service for data-leak tips"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -15,7 +19,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web service. Without --config: demo mode on 127.0.0.1:8080 with data in ./data.
-    #[command(after_help = "Examples:\n  meldpunt serve\n  meldpunt serve --config /etc/meldpunt/meldpunt.toml\n  meldpunt serve --data /var/lib/meldpunt --listen 127.0.0.1:8080")]
+    #[command(
+        after_help = "Examples:\n  meldpunt serve\n  meldpunt serve --config /etc/meldpunt/meldpunt.toml\n  meldpunt serve --data /var/lib/meldpunt --listen 127.0.0.1:8080"
+    )]
     Serve {
         /// Configuration file (TOML). Without it the service runs in demo mode.
         #[arg(long)]

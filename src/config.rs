@@ -195,7 +195,9 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         None => (FileConfig::default(), true),
     };
     let mut settings = Settings {
-        listen: file.listen.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+        listen: file
+            .listen
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
         data: file.data.unwrap_or_else(|| PathBuf::from("data")),
         default_lang: file.default_lang.unwrap_or(Lang::Nl),
         onion_address: file.onion_address.filter(|a| !a.is_empty()),
@@ -282,10 +284,7 @@ pub fn apply_env(
     settings: &mut Settings,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<(), ConfigError> {
-    fn parsed<T: std::str::FromStr>(
-        name: &'static str,
-        value: &str,
-    ) -> Result<T, ConfigError>
+    fn parsed<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
     where
         T::Err: std::fmt::Display,
     {
@@ -374,7 +373,8 @@ mod tests {
 
     #[test]
     fn a_desk_without_recipients_names_the_desk() {
-        let err = load_text("[[desk]]\nid = \"om\"\nname_nl = \"OM\"\nname_en = \"PPS\"\n").unwrap_err();
+        let err =
+            load_text("[[desk]]\nid = \"om\"\nname_nl = \"OM\"\nname_en = \"PPS\"\n").unwrap_err();
         assert!(err.to_string().contains("desk om"), "{err}");
         assert!(err.to_string().contains("recipient"), "{err}");
     }

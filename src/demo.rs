@@ -82,7 +82,10 @@ fn load_or_create(path: &Path) -> io::Result<age::x25519::Identity> {
                 .create_new(true)
                 .mode(0o600)
                 .open(path)?;
-            writeln!(file, "# DEMO identity — throwaway, never use for real reports")?;
+            writeln!(
+                file,
+                "# DEMO identity — throwaway, never use for real reports"
+            )?;
             writeln!(file, "# public key: {}", identity.to_public())?;
             writeln!(file, "{}", identity.to_string().expose_secret())?;
             file.sync_all()?;

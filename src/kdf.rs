@@ -90,11 +90,7 @@ impl KdfPool {
         code: ReceiptCode,
         params: Argon2Settings,
     ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
-        let _permit = self
-            .running
-            .acquire()
-            .await
-            .map_err(|_| KdfError::Failed)?;
+        let _permit = self.running.acquire().await.map_err(|_| KdfError::Failed)?;
         let salt = self.salt.clone();
         tokio::task::spawn_blocking(move || {
             let keys = receipt::derive(&code, &salt, params).map_err(|_| KdfError::Failed)?;
@@ -105,7 +101,10 @@ impl KdfPool {
     }
 
     /// Derives a key set for a fresh code, failing fast with `Busy` when the queue is full.
-    pub async fn fresh(&self, params: Argon2Settings) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
+    pub async fn fresh(
+        &self,
+        params: Argon2Settings,
+    ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
         self.derive(ReceiptCode::generate(), params).await
     }
 }

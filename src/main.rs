@@ -13,7 +13,15 @@ fn main() -> ExitCode {
     let filter = std::env::var("MELDPUNT_LOG").unwrap_or_else(|_| telemetry::DEFAULT_FILTER.into());
     telemetry::init(&filter, std::io::stderr);
     match cli.command {
-        Command::Serve { config, data, listen } => serve(Overrides { config, data, listen }),
+        Command::Serve {
+            config,
+            data,
+            listen,
+        } => serve(Overrides {
+            config,
+            data,
+            listen,
+        }),
     }
 }
 
@@ -29,12 +37,12 @@ fn serve(overrides: Overrides) -> ExitCode {
         let app = Application::build(settings)?;
         tracing::info!(port = app.port(), "listening");
         eprintln!("meldpunt: listening on port {}", app.port());
-        app.run_until_stopped().await.map_err(|e| {
-            meldpunt::startup::StartError::Bind {
+        app.run_until_stopped()
+            .await
+            .map_err(|e| meldpunt::startup::StartError::Bind {
                 addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
                 source: e,
-            }
-        })
+            })
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,16 +60,23 @@ impl Application {
             .map_err(StartError::Templates)?;
         let store = Store::open(&settings.data)?;
         let salt = store.install_salt()?;
-        let kdf = KdfPool::new(settings.session.kdf_workers, settings.session.kdf_queue, salt);
+        let kdf = KdfPool::new(
+            settings.session.kdf_workers,
+            settings.session.kdf_queue,
+            salt,
+        );
         let sessions = ReporterSessions::new(&settings.session);
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,
         })?;
-        let port = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: settings.listen,
-            source,
-        })?.port();
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind {
+                addr: settings.listen,
+                source,
+            })?
+            .port();
         let onion = settings.onion_address.clone();
         let state = web::Data::new(AppState {
             settings,
@@ -89,9 +96,9 @@ impl Application {
                 }))
                 .wrap(from_fn(trace::root_span))
                 .route("/static/style.css", web::get().to(stylesheet))
-                .configure(|cfg| reporter::routes(cfg))
-                .service(web::scope("/en").configure(|cfg| reporter::routes(cfg)))
-                .service(web::scope("/nl").configure(|cfg| reporter::routes(cfg)))
+                .configure(reporter::routes)
+                .service(web::scope("/en").configure(reporter::routes))
+                .service(web::scope("/nl").configure(reporter::routes))
                 .default_service(web::to(reporter::not_found))
         })
         .listen(listener)

@@ -37,12 +37,10 @@ pub async fn post(
     let Some(typed) = typed else {
         return Err(state.fail(lang, Failure::Malformed));
     };
-    let found = open_report(&state, typed)
-        .await
-        .map_err(|e| match e {
-            OpenError::Kdf(k) => kdf_failure(&state, lang, k),
-            OpenError::Store(s) => state.fail(lang, Failure::Internal(s)),
-        })?;
+    let found = open_report(&state, typed).await.map_err(|e| match e {
+        OpenError::Kdf(k) => kdf_failure(&state, lang, k),
+        OpenError::Store(s) => state.fail(lang, Failure::Internal(s)),
+    })?;
     let floor = Duration::from_millis(state.settings.followup_floor_ms);
     if let Some(rest) = floor.checked_sub(started.elapsed()) {
         tokio::time::sleep(rest).await;
@@ -50,7 +48,9 @@ pub async fn post(
     let Some((record, keys)) = found else {
         let mut ctx = state.templates.context(&req, lang);
         ctx.insert("not_found", &true);
-        return Ok(state.templates.page(StatusCode::BAD_REQUEST, "followup.html", &ctx));
+        return Ok(state
+            .templates
+            .page(StatusCode::BAD_REQUEST, "followup.html", &ctx));
     };
     let cookie_value = state.sessions.create(record.id, keys.identity_secret());
     let cookie = Cookie::build(COOKIE, cookie_value.expose_secret().to_owned())

@@ -39,7 +39,12 @@ pub async fn page(
 ) -> HttpResponse {
     let mut ctx = state.templates.context(&req, lang);
     let (what, advice) = answers
-        .map(|a| (a.what.clone().unwrap_or_default(), a.advice.clone().unwrap_or_default()))
+        .map(|a| {
+            (
+                a.what.clone().unwrap_or_default(),
+                a.advice.clone().unwrap_or_default(),
+            )
+        })
         .unwrap_or_default();
     ctx.insert("what", &what);
     ctx.insert("advice", &advice);

@@ -26,11 +26,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/followup", web::post().to(followup::post))
         .route("/thread", web::get().to(thread::page))
         .route("/thread/message", web::post().to(thread::post_message))
-        .route("/thread/delete-replies", web::post().to(thread::delete_replies))
+        .route(
+            "/thread/delete-replies",
+            web::post().to(thread::delete_replies),
+        )
         .route("/logout", web::post().to(thread::logout));
 }
 
 /// Anything else: a 404 page in the reporter's language.
-pub async fn not_found(state: web::Data<AppState>, lang: PageLang) -> Result<HttpResponse, PageError> {
+pub async fn not_found(
+    state: web::Data<AppState>,
+    lang: PageLang,
+) -> Result<HttpResponse, PageError> {
     Err(state.fail(lang, Failure::NotFound))
 }

@@ -76,11 +76,12 @@ pub fn upload_failure(state: &AppState, lang: PageLang, error: UploadError) -> P
         UploadError::MessageTooLong => {
             Failure::TooLarge(format!("{} {}", limits.message_chars, t("unit_chars")))
         }
-        UploadError::TooManyFiles => Failure::TooLarge(format!("{} {}", limits.files, t("unit_files"))),
-        UploadError::TooLarge => Failure::TooLarge(format!(
-            "{} MiB",
-            limits.submission_bytes / (1024 * 1024)
-        )),
+        UploadError::TooManyFiles => {
+            Failure::TooLarge(format!("{} {}", limits.files, t("unit_files")))
+        }
+        UploadError::TooLarge => {
+            Failure::TooLarge(format!("{} MiB", limits.submission_bytes / (1024 * 1024)))
+        }
         UploadError::Seal(e) if e.is_disk_full() => Failure::DiskFull,
         UploadError::Seal(e) => Failure::Internal(e.to_string()),
     };

@@ -39,7 +39,11 @@ struct MessageView {
     size: String,
 }
 
-fn session(state: &AppState, req: &HttpRequest, lang: PageLang) -> Result<(String, ActiveSession), PageError> {
+fn session(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: PageLang,
+) -> Result<(String, ActiveSession), PageError> {
     let cookie = req
         .cookie(COOKIE)
         .map(|c| c.value().to_owned())
@@ -51,7 +55,11 @@ fn session(state: &AppState, req: &HttpRequest, lang: PageLang) -> Result<(Strin
     Ok((cookie, active))
 }
 
-fn record(state: &AppState, active: &ActiveSession, lang: PageLang) -> Result<ReportRecord, PageError> {
+fn record(
+    state: &AppState,
+    active: &ActiveSession,
+    lang: PageLang,
+) -> Result<ReportRecord, PageError> {
     state
         .store
         .get(&active.report)
@@ -73,7 +81,11 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-pub async fn page(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> Result<HttpResponse, PageError> {
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: PageLang,
+) -> Result<HttpResponse, PageError> {
     let (_, active) = session(&state, &req, lang)?;
     let record = record(&state, &active, lang)?;
     let desk = state
@@ -103,26 +115,45 @@ pub async fn page(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) 
         .ok_or_else(|| state.fail(lang, Failure::Internal("reply decryption failed".into())))?
     };
     let mut batches: BTreeMap<u32, (String, u64)> = BTreeMap::new();
-    for item in record.items.iter().filter(|i| i.kind != ItemKind::Reply && i.kind != ItemKind::Manifest) {
+    for item in record
+        .items
+        .iter()
+        .filter(|i| i.kind != ItemKind::Reply && i.kind != ItemKind::Manifest)
+    {
         let entry = batches.entry(item.batch).or_insert((item.day.iso(), 0));
         entry.1 += item.size;
     }
     let messages: Vec<MessageView> = batches
         .into_values()
-        .map(|(day, size)| MessageView { day, size: human_size(size) })
+        .map(|(day, size)| MessageView {
+            day,
+            size: human_size(size),
+        })
         .collect();
     let mut ctx = state.templates.context(&req, lang);
-    ctx.insert("status", &i18n::text(lang.lang, &format!("status_{}", record.status.key())));
+    ctx.insert(
+        "status",
+        &i18n::text(lang.lang, &format!("status_{}", record.status.key())),
+    );
     ctx.insert("desk_name", desk_name(desk, lang.lang));
     ctx.insert("received", &record.received.iso());
-    ctx.insert("acknowledge_by", &record.received.plus(desk.acknowledge_days).iso());
-    ctx.insert("feedback_by", &record.received.plus(desk.feedback_days).iso());
+    ctx.insert(
+        "acknowledge_by",
+        &record.received.plus(desk.acknowledge_days).iso(),
+    );
+    ctx.insert(
+        "feedback_by",
+        &record.received.plus(desk.feedback_days).iso(),
+    );
     ctx.insert("replies", &replies);
     ctx.insert("messages", &messages);
     ctx.insert("csrf", active.csrf());
     ctx.insert("max_chars", &state.settings.limits.message_chars);
     ctx.insert("max_files", &state.settings.limits.files);
-    ctx.insert("max_mib", &(state.settings.limits.submission_bytes / (1024 * 1024)));
+    ctx.insert(
+        "max_mib",
+        &(state.settings.limits.submission_bytes / (1024 * 1024)),
+    );
     Ok(state.templates.page(StatusCode::OK, "thread.html", &ctx))
 }
 
@@ -158,19 +189,41 @@ pub async fn post_message(
     )
     .await
     .map_err(|e| upload_failure(&state, lang, e))?;
-    if !upload.csrf.as_deref().is_some_and(|t| active.csrf_matches(t)) {
+    if !upload
+        .csrf
+        .as_deref()
+        .is_some_and(|t| active.csrf_matches(t))
+    {
         return Err(state.fail(lang, Failure::Invalid("err_csrf")));
     }
     let today = state.clock.today();
     let batch = record.next_batch();
-    let (items, files) =
-        seal_submission(&state, lang, upload, SubmissionKind::Followup, &desk, None, batch, today).await?;
+    let (items, files) = seal_submission(
+        &state,
+        lang,
+        upload,
+        SubmissionKind::Followup,
+        &desk,
+        None,
+        batch,
+        today,
+    )
+    .await?;
     let store = state.store.clone();
     let report = record.id.clone();
     web::block(move || store.add_items(&report, items, files, today))
         .await
         .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
-        .map_err(|e| state.fail(lang, if e.is_disk_full() { Failure::DiskFull } else { Failure::Internal(e.to_string()) }))?;
+        .map_err(|e| {
+            state.fail(
+                lang,
+                if e.is_disk_full() {
+                    Failure::DiskFull
+                } else {
+                    Failure::Internal(e.to_string())
+                },
+            )
+        })?;
     Ok(back_to_thread(lang))
 }
 
@@ -187,8 +240,15 @@ pub async fn delete_replies(
     }
     let record = record(&state, &active, lang)?;
     // Only replies that were on the page the reporter read, and only replies of this report.
-    let shown: Vec<ItemId> = fields.all("reply").filter_map(|id| id.parse().ok()).collect();
-    let doomed: Vec<ItemId> = record.replies().map(|i| i.id.clone()).filter(|id| shown.contains(id)).collect();
+    let shown: Vec<ItemId> = fields
+        .all("reply")
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let doomed: Vec<ItemId> = record
+        .replies()
+        .map(|i| i.id.clone())
+        .filter(|id| shown.contains(id))
+        .collect();
     if !doomed.is_empty() {
         let store = state.store.clone();
         web::block(move || store.remove_items(&record.id, &doomed))

@@ -56,13 +56,16 @@ impl Upload {
             content_type: None,
             size: m.plaintext_len,
         });
-        let files = self.attachments.iter().map(|(f, name, ctype)| ManifestItem {
-            item: f.id.clone(),
-            role: Role::Attachment,
-            name: name.clone(),
-            content_type: ctype.clone(),
-            size: f.plaintext_len,
-        });
+        let files = self
+            .attachments
+            .iter()
+            .map(|(f, name, ctype)| ManifestItem {
+                item: f.id.clone(),
+                role: Role::Attachment,
+                name: name.clone(),
+                content_type: ctype.clone(),
+                size: f.plaintext_len,
+            });
         message.chain(files).collect()
     }
 }
@@ -131,7 +134,8 @@ pub async fn receive(
                         return Err(UploadError::Malformed);
                     }
                     let to = recipients.as_ref().ok_or(UploadError::NoDesk)?;
-                    let sealed = seal_message(&mut field, &mut counter, limits, tmp_dir, to).await?;
+                    let sealed =
+                        seal_message(&mut field, &mut counter, limits, tmp_dir, to).await?;
                     upload.message = sealed;
                 }
                 "attachment" => {
@@ -142,7 +146,8 @@ pub async fn receive(
                         .map(str::to_owned)
                         .filter(|n| !n.is_empty());
                     let content_type = field.content_type().map(|m| m.essence_str().to_owned());
-                    let sealed = seal_stream(&mut field, &mut counter, tmp_dir, to, |_| Ok(())).await?;
+                    let sealed =
+                        seal_stream(&mut field, &mut counter, tmp_dir, to, |_| Ok(())).await?;
                     // A browser sends an empty, nameless part for a file input left empty.
                     if file_name.is_none() && sealed.plaintext_len == 0 {
                         continue;
@@ -168,7 +173,10 @@ pub async fn receive(
         Ok(()) => Ok(upload),
         Err(e) => {
             drop(upload);
-            if matches!(e, UploadError::TooLarge | UploadError::MessageTooLong | UploadError::TooManyFiles) {
+            if matches!(
+                e,
+                UploadError::TooLarge | UploadError::MessageTooLong | UploadError::TooManyFiles
+            ) {
                 drain(&mut payload, limits.submission_bytes).await;
             }
             Err(e)

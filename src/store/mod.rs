@@ -17,7 +17,6 @@ use std::sync::Mutex;
 
 use sled::Transactional;
 
-
 use crate::config::Argon2Settings;
 use crate::domain::{Day, ItemId, ReportId};
 use crate::receipt::LookupKey;
@@ -64,11 +63,16 @@ impl Store {
             std::fs::create_dir_all(data.join(dir))?;
         }
         let db_dir = data.join("db");
-        let db = sled::Config::new().path(&db_dir).open().map_err(|e| match e {
-            sled::Error::Io(ref io) if io.kind() == io::ErrorKind::WouldBlock => StoreError::Locked,
-            sled::Error::Io(ref io) if io.to_string().contains("lock") => StoreError::Locked,
-            other => StoreError::Db(other),
-        })?;
+        let db = sled::Config::new()
+            .path(&db_dir)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io) if io.kind() == io::ErrorKind::WouldBlock => {
+                    StoreError::Locked
+                }
+                sled::Error::Io(ref io) if io.to_string().contains("lock") => StoreError::Locked,
+                other => StoreError::Db(other),
+            })?;
         let store = Store {
             root: data.to_owned(),
             db_dir,
@@ -211,7 +215,12 @@ impl Store {
         Ok(salt)
     }
 
-    fn place_files(&self, report: &ReportId, day: Day, files: Vec<Sealed>) -> Result<(), StoreError> {
+    fn place_files(
+        &self,
+        report: &ReportId,
+        day: Day,
+        files: Vec<Sealed>,
+    ) -> Result<(), StoreError> {
         let dir = self.report_dir(report);
         let blurred = std::fs::FileTimes::new()
             .set_modified(day.as_system_time())
@@ -273,8 +282,11 @@ impl Store {
             match record {
                 None => std::fs::remove_dir_all(entry.path())?,
                 Some(record) => {
-                    let known: HashSet<String> =
-                        record.items.iter().map(|i| format!("{}.age", i.id)).collect();
+                    let known: HashSet<String> = record
+                        .items
+                        .iter()
+                        .map(|i| format!("{}.age", i.id))
+                        .collect();
                     for file in std::fs::read_dir(entry.path())? {
                         let file = file?;
                         if !file.file_name().to_str().is_some_and(|n| known.contains(n)) {

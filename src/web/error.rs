@@ -75,7 +75,10 @@ impl Failure {
         match self {
             Failure::Malformed => (t("err_malformed_title"), t("err_malformed")),
             Failure::Invalid(key) => (t("err_invalid_title"), t(key)),
-            Failure::TooLarge(limit) => (t("err_too_large_title"), format!("{} {limit}", t("err_too_large"))),
+            Failure::TooLarge(limit) => (
+                t("err_too_large_title"),
+                format!("{} {limit}", t("err_too_large")),
+            ),
             Failure::Busy => (t("err_busy_title"), t("err_busy")),
             Failure::DiskFull => (t("err_disk_full_title"), t("err_disk_full")),
             Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),

@@ -33,9 +33,10 @@ pub async fn security_headers(
         .map(|o| format!("http://{o}{}", req.path()));
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
-    let set = |h: &mut actix_web::http::header::HeaderMap, name: HeaderName, value: &'static str| {
-        h.insert(name, HeaderValue::from_static(value));
-    };
+    let set =
+        |h: &mut actix_web::http::header::HeaderMap, name: HeaderName, value: &'static str| {
+            h.insert(name, HeaderValue::from_static(value));
+        };
     set(headers, header::CONTENT_SECURITY_POLICY, CSP);
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "no-referrer");

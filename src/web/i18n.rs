@@ -47,7 +47,9 @@ pub fn check() -> Result<(), String> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("templates/i18n.toml: keys in one language only: {missing:?}"))
+        Err(format!(
+            "templates/i18n.toml: keys in one language only: {missing:?}"
+        ))
     }
 }
 
@@ -98,7 +100,11 @@ impl PageLang {
             .filter(|r| r.is_empty() || r.starts_with('/'))
             .unwrap_or(path);
         let rest = if rest.is_empty() { "/" } else { rest };
-        format!("{}{}", Self::prefix_for(self.lang.other(), self.default), rest)
+        format!(
+            "{}{}",
+            Self::prefix_for(self.lang.other(), self.default),
+            rest
+        )
     }
 
     pub fn from_request_parts(req: &HttpRequest, default: Lang) -> PageLang {
@@ -148,8 +154,14 @@ mod tests {
 
     #[test]
     fn the_switch_link_keeps_the_page() {
-        let nl = PageLang { lang: Lang::Nl, default: Lang::Nl };
-        let en = PageLang { lang: Lang::En, default: Lang::Nl };
+        let nl = PageLang {
+            lang: Lang::Nl,
+            default: Lang::Nl,
+        };
+        let en = PageLang {
+            lang: Lang::En,
+            default: Lang::Nl,
+        };
         assert_eq!(nl.switch_href("/submit"), "/en/submit");
         assert_eq!(en.switch_href("/en/submit"), "/submit");
         assert_eq!(en.switch_href("/en"), "/");

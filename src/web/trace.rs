@@ -20,7 +20,9 @@ pub async fn root_span(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    let route = req.match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_owned());
     let span = tracing::info_span!("request", method = %method, route = %route);
     let res = next.call(req).instrument(span.clone()).await;
     let _entered = span.enter();

@@ -1,0 +1,286 @@
+//! Starting the real application on port 0 with a fresh data folder, and talking to it like a
+//! browser would (cookies by hand, no redirects followed, no JavaScript).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use meldpunt::config::{Argon2Settings, Limits, SessionSettings, Settings};
+use meldpunt::domain::Lang;
+use meldpunt::startup::Application;
+use meldpunt::state::AppState;
+
+/// Everything every test's app has logged, at every level, for the log assertions.
+pub fn captured_log() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(|| Arc::new(Mutex::new(Vec::new())))
+}
+
+#[derive(Clone)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn init_logging() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let capture = Capture(log_buffer().clone());
+        // Everything the server's code and its dependencies log, at every level: nothing may leak
+        // even at trace. Only the test's own HTML parser (html5ever, a dev-dependency that logs every
+        // character it reads) is left out.
+        meldpunt::telemetry::init(
+            "trace,html5ever=off,selectors=off,reqwest=off,hyper_util=off",
+            move || capture.clone(),
+        );
+    });
+}
+
+/// Test clients connect from this loopback address (the server listens on 127.0.0.1), so a log
+/// assertion can tell the client's address from the server's own.
+pub const CLIENT_ADDRESS: &str = "127.0.0.3";
+
+pub struct TestApp {
+    pub address: String,
+    pub data: tempfile::TempDir,
+    pub state: actix_web::web::Data<AppState>,
+    pub client: reqwest::Client,
+}
+
+/// Cheap Argon2 for speed; the real cost is exercised by the crash test and the benchmarks.
+pub const TEST_ARGON2: Argon2Settings = Argon2Settings {
+    m_kib: 1024,
+    t: 1,
+    p: 1,
+};
+
+pub fn test_settings(data: &Path) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data: data.to_owned(),
+        default_lang: Lang::Nl,
+        onion_address: None,
+        https: false,
+        limits: Limits::default(),
+        argon2: TEST_ARGON2,
+        session: SessionSettings::default(),
+        desks: Vec::new(),
+        demo: true,
+        followup_floor_ms: 50,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    init_logging();
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(data.path());
+    adjust(&mut settings);
+    let app = Application::build(settings).expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .local_address(CLIENT_ADDRESS.parse::<std::net::IpAddr>().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        data,
+        state,
+        client,
+    }
+}
+
+/// A submitted tip: the receipt code as shown, and the page.
+pub struct Submitted {
+    pub status: u16,
+    pub body: String,
+    pub receipt: Option<String>,
+}
+
+pub fn attachment(name: &str, bytes: Vec<u8>) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("application/octet-stream")
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn submit_form(&self, form: reqwest::multipart::Form) -> Submitted {
+        let response = self
+            .client
+            .post(self.url("/submit"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        let receipt = select_text(&body, "#receipt");
+        Submitted {
+            status,
+            body,
+            receipt,
+        }
+    }
+
+    /// Submits a tip to `desk` with `message` and attachments; panics unless a receipt comes back.
+    pub async fn submit(&self, desk: &str, message: &str, files: Vec<(&str, Vec<u8>)>) -> String {
+        let mut form = reqwest::multipart::Form::new()
+            .text("desk", desk.to_owned())
+            .text("message", message.to_owned());
+        for (name, bytes) in files {
+            form = form.part("attachment", attachment(name, bytes));
+        }
+        let submitted = self.submit_form(form).await;
+        assert_eq!(submitted.status, 200, "{}", submitted.body);
+        submitted.receipt.expect("a receipt on the page")
+    }
+
+    /// Posts a receipt to /followup; returns the raw response.
+    pub async fn followup(&self, receipt: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/followup"))
+            .form(&[("receipt", receipt)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs in with a receipt and returns the session cookie (`name=value`).
+    pub async fn login(&self, receipt: &str) -> String {
+        let response = self.followup(receipt).await;
+        assert_eq!(response.status().as_u16(), 303);
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    pub async fn thread(&self, cookie: &str) -> String {
+        let response = self
+            .client
+            .get(self.url("/thread"))
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        response.text().await.unwrap()
+    }
+
+    /// Ciphertext files of stored reports.
+    pub fn report_files(&self) -> Vec<PathBuf> {
+        files_under(&self.data.path().join("reports"))
+    }
+
+    pub fn desk_identity(&self, desk: &str) -> age::x25519::Identity {
+        desk_identity(self.data.path(), desk)
+    }
+}
+
+pub fn desk_identity(data: &Path, desk: &str) -> age::x25519::Identity {
+    let text = std::fs::read_to_string(data.join("demo-keys").join(format!("{desk}.key"))).unwrap();
+    text.lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("meldpunt_session=") && !v.starts_with("meldpunt_session=;"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// Text of the first element matching `selector`, trimmed.
+pub fn select_text(html: &str, selector: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+}
+
+pub fn select_all(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+/// The value of a hidden input named `name`.
+pub fn hidden(html: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("input[name={name}]")).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .unwrap()
+        .to_owned()
+}
+
+/// Decrypts an age file with `identity`; `None` when it does not open.
+pub fn decrypt(path: &Path, identity: &age::x25519::Identity) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(path).ok()?;
+    age::decrypt(identity, &bytes).ok()
+}
+
+/// True when `needle` occurs in any file under `dir`.
+pub fn appears_in_plain(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
+    files_under(dir).into_iter().find(|f| {
+        std::fs::read(f)
+            .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+            .unwrap_or(false)
+    })
+}
+
+/// Random bytes for attachments.
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut v = vec![0u8; n];
+    meldpunt::random::fill(&mut v);
+    v
+}

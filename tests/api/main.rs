@@ -1,0 +1,8 @@
+//! Integration tests: the real application on port 0, a fresh data folder per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod followup;
+mod headers;
+mod helpers;
+mod logs;
+mod submit;
