@@ -28,11 +28,19 @@ fn sync_tree(dir: &Path, synced: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let kind = entry.file_type()?;
-        if kind.is_dir() {
-            sync_tree(&entry.path(), synced)?;
+        // sled may remove an old snapshot while we walk; a file that is gone needs no fsync.
+        let result = if kind.is_dir() {
+            sync_tree(&entry.path(), synced)
         } else if kind.is_file() {
-            File::open(entry.path())?.sync_all()?;
-            synced.push(entry.path());
+            File::open(entry.path()).and_then(|f| f.sync_all())
+        } else {
+            Ok(())
+        };
+        match result {
+            Ok(()) if kind.is_file() => synced.push(entry.path()),
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
     }
     sync_dir(dir)?;

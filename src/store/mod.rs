@@ -135,6 +135,13 @@ impl Store {
         self.make_durable()
     }
 
+    #[cfg(test)]
+    fn create_report_record_only(&self, record: &ReportRecord) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(record).map_err(|_| StoreError::Corrupt)?;
+        self.reports.insert(record.id.as_str().as_bytes(), json)?;
+        self.make_durable()
+    }
+
     /// Adds items (a follow-up or a reply) to an existing report.
     pub fn add_items(
         &self,
@@ -297,5 +304,68 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DeskId;
+
+    fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
+        ReportRecord {
+            id: id.clone(),
+            desk: "ap".parse::<DeskId>().unwrap(),
+            received: Day(20_000),
+            status: Status::Received,
+            reporter_recipient: "age1…".into(),
+            kdf: Argon2Settings::default(),
+            items,
+        }
+    }
+
+    #[test]
+    fn files_that_no_record_names_are_removed_at_start_up() {
+        let data = tempfile::tempdir().unwrap();
+        let kept = ReportId::random();
+        let item = ItemRecord {
+            id: ItemId::random(),
+            kind: ItemKind::Message,
+            batch: 0,
+            day: Day(20_000),
+            size: 10,
+        };
+        {
+            let store = Store::open(data.path()).unwrap();
+            std::fs::create_dir(store.report_dir(&kept)).unwrap();
+            std::fs::write(store.item_path(&kept, &item.id), b"age").unwrap();
+            store
+                .create_report_record_only(&record(&kept, vec![item.clone()]))
+                .unwrap();
+            // A crash after placing files but before the record: a half report, and a stray item.
+            let half = ReportId::random();
+            std::fs::create_dir(store.report_dir(&half)).unwrap();
+            std::fs::write(store.item_path(&half, &ItemId::random()), b"age").unwrap();
+            std::fs::write(store.item_path(&kept, &ItemId::random()), b"age").unwrap();
+            std::fs::write(store.tmp_dir().join("x.part"), b"half").unwrap();
+        }
+        let store = Store::open(data.path()).unwrap();
+        let dirs: Vec<_> = std::fs::read_dir(store.reports_dir()).unwrap().collect();
+        assert_eq!(dirs.len(), 1);
+        let files: Vec<_> = std::fs::read_dir(store.report_dir(&kept))
+            .unwrap()
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert!(store.item_path(&kept, &item.id).exists());
+        assert_eq!(std::fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn the_database_file_itself_is_among_the_files_made_durable() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let synced = durable::sync_sled(&store.db, &store.db_dir).unwrap();
+        assert!(synced.iter().any(|p| p.ends_with("db/db")), "{synced:?}");
+        assert!(synced.iter().any(|p| p.ends_with("db")));
     }
 }
