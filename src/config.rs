@@ -366,6 +366,23 @@ mod tests {
     }
 
     #[test]
+    fn the_commented_example_in_deploy_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/meldpunt.example.toml");
+        let settings = load(&Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        })
+        .unwrap();
+        let ids: Vec<&str> = settings.desks.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["ap", "om", "hvk"]);
+        assert_eq!(settings.argon2, Argon2Settings::default());
+        assert_eq!(
+            settings.limits.submission_bytes,
+            Limits::default().submission_bytes
+        );
+    }
+
+    #[test]
     fn an_unknown_key_is_rejected_by_name() {
         let err = load_text(&format!("lisen = \"127.0.0.1:1\"\n{}", good_desk())).unwrap_err();
         assert!(err.to_string().contains("lisen"), "{err}");

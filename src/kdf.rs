@@ -6,8 +6,9 @@
 //! blocking thread pool and lets at most `queue` more wait; past that the caller gets
 //! [`KdfError::Busy`] and the reporter a calm "try again in a minute" page.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
@@ -28,6 +29,8 @@ pub struct KdfPool {
     admitted: Arc<AtomicUsize>,
     capacity: usize,
     salt: Arc<[u8]>,
+    /// Argon2 work areas, one per running derivation at most, reused rather than reallocated.
+    buffers: Arc<Mutex<Vec<Vec<argon2::Block>>>>,
 }
 
 /// Releases a place in the pool when the request is done with it, even on error or cancel.
@@ -47,6 +50,7 @@ impl KdfPool {
             admitted: Arc::new(AtomicUsize::new(0)),
             capacity: workers + queue,
             salt: salt.into(),
+            buffers: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
@@ -92,9 +96,18 @@ impl KdfPool {
     ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
         let _permit = self.running.acquire().await.map_err(|_| KdfError::Failed)?;
         let salt = self.salt.clone();
+        let buffers = self.buffers.clone();
         tokio::task::spawn_blocking(move || {
-            let keys = receipt::derive(&code, &salt, params).map_err(|_| KdfError::Failed)?;
-            Ok((code, keys))
+            let mut memory = buffers
+                .lock()
+                .ok()
+                .and_then(|mut b| b.pop())
+                .unwrap_or_default();
+            let keys = receipt::derive_with_memory(&code, &salt, params, &mut memory);
+            if let Ok(mut b) = buffers.lock() {
+                b.push(memory);
+            }
+            Ok((code, keys.map_err(|_| KdfError::Failed)?))
         })
         .await
         .map_err(|_| KdfError::Failed)?

@@ -161,17 +161,35 @@ pub fn derive(
     salt: &[u8],
     params: Argon2Settings,
 ) -> Result<ReporterKeys, KeyError> {
+    derive_with_memory(code, salt, params, &mut Vec::new())
+}
+
+/// [`derive`] with a caller-owned Argon2 work area, so a pool can reuse a few buffers instead of
+/// allocating 19 MiB per derivation (which the allocator keeps around per thread). The buffer is
+/// wiped before this returns.
+pub fn derive_with_memory(
+    code: &ReceiptCode,
+    salt: &[u8],
+    params: Argon2Settings,
+    memory: &mut Vec<argon2::Block>,
+) -> Result<ReporterKeys, KeyError> {
     let argon_params = argon2::Params::new(params.m_kib, params.t, params.p, Some(64))
         .map_err(|_| KeyError::Derivation)?;
+    memory.resize(argon_params.block_count(), argon2::Block::default());
     let argon = argon2::Argon2::new(
         argon2::Algorithm::Argon2id,
         argon2::Version::V0x13,
         argon_params,
     );
     let mut out = Zeroizing::new([0u8; 64]);
-    argon
-        .hash_password_into(code.canonical().as_bytes(), salt, out.as_mut())
-        .map_err(|_| KeyError::Derivation)?;
+    let hashed = argon.hash_password_into_with_memory(
+        code.canonical().as_bytes(),
+        salt,
+        out.as_mut(),
+        &mut memory[..],
+    );
+    memory.iter_mut().for_each(Zeroize::zeroize);
+    hashed.map_err(|_| KeyError::Derivation)?;
     let mut lookup = [0u8; 32];
     let mut identity = Box::new([0u8; 32]);
     lookup.copy_from_slice(&out[..32]);
