@@ -5,4 +5,5 @@ mod followup;
 mod headers;
 mod helpers;
 mod logs;
+mod robustness;
 mod submit;
