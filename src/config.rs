@@ -25,6 +25,7 @@ pub struct Settings {
     pub limits: Limits,
     pub argon2: Argon2Settings,
     pub session: SessionSettings,
+    pub kdf: KdfSettings,
     pub desks: Vec<DeskSettings>,
     /// True when no configuration file was given: throwaway keys, banner on every page.
     pub demo: bool,
@@ -76,26 +77,39 @@ impl Default for Argon2Settings {
     }
 }
 
-/// Reporter session lifetimes and the Argon2 work queue.
+/// Reporter session lifetimes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionSettings {
     pub idle_minutes: u64,
     pub absolute_minutes: u64,
-    /// Argon2 computations allowed at once (default: the number of cores).
-    pub kdf_workers: usize,
-    /// Requests allowed to wait for an Argon2 worker before "busy, try again" is shown.
-    pub kdf_queue: usize,
 }
 
 impl Default for SessionSettings {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         SessionSettings {
             idle_minutes: 15,
             absolute_minutes: 120,
-            kdf_workers: cores,
-            kdf_queue: cores * 16,
+        }
+    }
+}
+
+/// How much Argon2 work may run and wait at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KdfSettings {
+    /// Derivations allowed at once (default: the number of cores).
+    pub workers: usize,
+    /// Requests allowed to wait for a worker before "busy, try again" is shown.
+    pub queue: usize,
+}
+
+impl Default for KdfSettings {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        KdfSettings {
+            workers: cores,
+            queue: cores * 16,
         }
     }
 }
@@ -126,6 +140,7 @@ struct FileConfig {
     limits: Option<Limits>,
     argon2: Option<Argon2Settings>,
     session: Option<SessionSettings>,
+    kdf: Option<KdfSettings>,
     followup_floor_ms: Option<u64>,
     #[serde(default)]
     desk: Vec<FileDesk>,
@@ -205,6 +220,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         limits: file.limits.unwrap_or_default(),
         argon2: file.argon2.unwrap_or_default(),
         session: file.session.unwrap_or_default(),
+        kdf: file.kdf.unwrap_or_default(),
         desks: Vec::new(),
         demo,
         followup_floor_ms: file.followup_floor_ms.unwrap_or(800),

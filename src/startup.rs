@@ -25,6 +25,8 @@ pub enum StartError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot prepare demo desks: {0}")]
     Demo(std::io::Error),
+    #[error("the server stopped: {0}")]
+    Run(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -60,11 +62,7 @@ impl Application {
             .map_err(StartError::Templates)?;
         let store = Store::open(&settings.data)?;
         let salt = store.install_salt()?;
-        let kdf = KdfPool::new(
-            settings.session.kdf_workers,
-            settings.session.kdf_queue,
-            salt,
-        );
+        let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
         let sessions = ReporterSessions::new(&settings.session);
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,

@@ -151,7 +151,6 @@ mod tests {
         ReporterSessions::new(&SessionSettings {
             idle_minutes: 15,
             absolute_minutes: 120,
-            ..SessionSettings::default()
         })
     }
 

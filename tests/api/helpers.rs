@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use meldpunt::config::{Argon2Settings, Limits, SessionSettings, Settings};
+use meldpunt::config::{Argon2Settings, KdfSettings, Limits, SessionSettings, Settings};
 use meldpunt::domain::Lang;
 use meldpunt::startup::Application;
 use meldpunt::state::AppState;
@@ -75,6 +75,7 @@ pub fn test_settings(data: &Path) -> Settings {
         limits: Limits::default(),
         argon2: TEST_ARGON2,
         session: SessionSettings::default(),
+        kdf: KdfSettings::default(),
         desks: Vec::new(),
         demo: true,
         followup_floor_ms: 50,

@@ -228,8 +228,8 @@ async fn malformed_submissions_get_400_in_the_readers_language_and_store_nothing
 #[actix_web::test]
 async fn a_busy_key_queue_answers_503_with_a_calm_page_and_stores_nothing() {
     let app = spawn_app_with(|s| {
-        s.session.kdf_workers = 1;
-        s.session.kdf_queue = 0;
+        s.kdf.workers = 1;
+        s.kdf.queue = 0;
         s.argon2.m_kib = 64 * 1024;
         s.argon2.t = 3;
     })
