@@ -5,7 +5,9 @@
 //! area in [`desk`]. [`web`] holds what every page shares (headers, trace, languages, errors).
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod desk;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use meldpunt::cli::{Cli, Command};
+use meldpunt::commands;
 use meldpunt::config::{self, Overrides};
 use meldpunt::startup::Application;
 use meldpunt::telemetry;
@@ -22,6 +23,9 @@ fn main() -> ExitCode {
             data,
             listen,
         }),
+        Command::Officer(command) => commands::officer::run(command),
+        Command::Audit(command) => commands::audit::run(command),
+        Command::Purge { data, config } => commands::purge::run(&data.data, config.as_deref()),
     }
 }
 
@@ -39,10 +43,7 @@ fn serve(overrides: Overrides) -> ExitCode {
         eprintln!("meldpunt: listening on port {}", app.port());
         app.run_until_stopped()
             .await
-            .map_err(|e| meldpunt::startup::StartError::Bind {
-                addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-                source: e,
-            })
+            .map_err(meldpunt::startup::StartError::Run)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

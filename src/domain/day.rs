@@ -47,9 +47,15 @@ impl fmt::Display for Day {
 /// Julian day number of 1970-01-01.
 const UNIX_EPOCH_JULIAN: i32 = 2_440_588;
 
-/// Where "today" comes from.
+/// Where "now" comes from. Reporter-visible records use only [`Clock::today`]; seconds are for
+/// officer matters (TOTP codes, lock-outs, the audit log).
 pub trait Clock: Send + Sync + 'static {
-    fn today(&self) -> Day;
+    /// Seconds since the Unix epoch.
+    fn now_unix(&self) -> u64;
+
+    fn today(&self) -> Day {
+        Day(i64::try_from(self.now_unix() / 86_400).unwrap_or(0))
+    }
 }
 
 /// The real clock.
@@ -57,11 +63,35 @@ pub trait Clock: Send + Sync + 'static {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn today(&self) -> Day {
-        let secs = SystemTime::now()
+    fn now_unix(&self) -> u64 {
+        SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Day(i64::try_from(secs / 86_400).unwrap_or(0))
+            .map_or(0, |d| d.as_secs())
+    }
+}
+
+/// A clock tests set by hand, so deadlines and retention are tested without sleeping.
+#[derive(Debug, Default)]
+pub struct TestClock(std::sync::atomic::AtomicU64);
+
+impl TestClock {
+    pub fn at(unix: u64) -> TestClock {
+        TestClock(std::sync::atomic::AtomicU64::new(unix))
+    }
+
+    pub fn set(&self, unix: u64) {
+        self.0.store(unix, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn advance_days(&self, days: u64) {
+        self.0
+            .fetch_add(days * 86_400, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_unix(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

@@ -5,7 +5,7 @@ mod desk_id;
 mod lang;
 mod report_id;
 
-pub use day::{Clock, Day, SystemClock};
+pub use day::{Clock, Day, SystemClock, TestClock};
 pub use desk_id::DeskId;
 pub use lang::Lang;
 pub use report_id::{ItemId, ReportId};

@@ -31,7 +31,9 @@ pub enum StoreError {
     Db(#[from] sled::Error),
     #[error("a stored record is damaged")]
     Corrupt,
-    #[error("the data folder is in use by another meldpunt process")]
+    #[error(
+        "the data folder is in use by a running meldpunt service; stop it first (nothing was changed)"
+    )]
     Locked,
 }
 
@@ -85,6 +87,16 @@ impl Store {
         store.clear_tmp()?;
         store.sweep_orphans()?;
         Ok(store)
+    }
+
+    /// A named sled tree, for the modules that keep their own records (officers, audit log).
+    pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// Makes every change so far durable (see [`durable`]).
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.make_durable()
     }
 
     pub fn root(&self) -> &Path {
