@@ -12,7 +12,6 @@ use crate::config::Settings;
 use crate::domain::{Clock, SystemClock};
 use crate::kdf::KdfPool;
 use crate::reporter;
-use crate::reporter::session::ReporterSessions;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::web::{Templates, headers, render, trace};
@@ -63,7 +62,7 @@ impl Application {
         let store = Store::open(&settings.data)?;
         let salt = store.install_salt()?;
         let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
-        let sessions = ReporterSessions::new(&settings.session);
+        let sessions = reporter::session::reporter_sessions(&settings.session);
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,

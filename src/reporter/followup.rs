@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 
 use super::form::Fields;
-use super::session::COOKIE;
+use super::session::{COOKIE, ReporterSession};
 use super::submit::kdf_failure;
 use crate::receipt::{ReceiptCode, ReporterKeys};
 use crate::state::AppState;
@@ -52,7 +52,10 @@ pub async fn post(
             .templates
             .page(StatusCode::BAD_REQUEST, "followup.html", &ctx));
     };
-    let cookie_value = state.sessions.create(record.id, keys.identity_secret());
+    let cookie_value = state.sessions.create(ReporterSession {
+        report: record.id,
+        identity: keys.identity_secret(),
+    });
     let cookie = Cookie::build(COOKIE, cookie_value.expose_secret().to_owned())
         .path("/")
         .http_only(true)

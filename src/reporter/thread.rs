@@ -12,7 +12,7 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 
 use super::form::Fields;
-use super::session::{ActiveSession, COOKIE};
+use super::session::{COOKIE, ReporterSession};
 use super::submit::{desk_name, seal_submission, upload_failure};
 use super::upload::{self, Target};
 use crate::domain::ItemId;
@@ -21,6 +21,7 @@ use crate::seal::manifest::SubmissionKind;
 use crate::seal::recipients_of;
 use crate::state::AppState;
 use crate::store::{ItemKind, ReportRecord};
+use crate::web::session::Active;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 /// Replies larger than this are not shown in the browser (the desk keeps them short).
@@ -43,7 +44,7 @@ fn session(
     state: &AppState,
     req: &HttpRequest,
     lang: PageLang,
-) -> Result<(String, ActiveSession), PageError> {
+) -> Result<(String, Active<ReporterSession>), PageError> {
     let cookie = req
         .cookie(COOKIE)
         .map(|c| c.value().to_owned())
@@ -57,12 +58,12 @@ fn session(
 
 fn record(
     state: &AppState,
-    active: &ActiveSession,
+    active: &Active<ReporterSession>,
     lang: PageLang,
 ) -> Result<ReportRecord, PageError> {
     state
         .store
-        .get(&active.report)
+        .get(&active.data.report)
         .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
         .ok_or_else(|| state.fail(lang, Failure::NotFound))
 }
@@ -94,7 +95,7 @@ pub async fn page(
     let replies = {
         let store = state.store.clone();
         let record = record.clone();
-        let secret = active.identity_copy();
+        let secret = active.data.clone().identity;
         web::block(move || {
             let identity = identity_from_bytes(secret.expose_secret()).ok()?;
             Some(

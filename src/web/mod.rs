@@ -5,6 +5,7 @@ pub mod error;
 pub mod headers;
 pub mod i18n;
 pub mod render;
+pub mod session;
 pub mod trace;
 
 pub use error::{Failure, PageError};

@@ -1,0 +1,183 @@
+//! Server-side sessions, for reporters and officers alike: short, in memory only.
+//!
+//! The browser holds a 256-bit random id in an `HttpOnly; SameSite=Strict` cookie; the table is
+//! keyed by the SHA-256 of that id, so a lookup never compares secrets byte by byte. Each session
+//! has a CSRF token for its forms, an idle timeout and an absolute lifetime. What a session holds
+//! (`T`) is dropped — and, for secrets, zeroized — when it ends.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+struct Entry<T> {
+    data: T,
+    csrf: SecretString,
+    created: Instant,
+    last_seen: Instant,
+}
+
+/// A live session as a handler sees it: a copy of its data and its CSRF token.
+pub struct Active<T> {
+    pub data: T,
+    csrf: SecretString,
+}
+
+impl<T> Active<T> {
+    pub fn csrf(&self) -> &str {
+        self.csrf.expose_secret()
+    }
+
+    /// Constant-time check of a submitted CSRF token.
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        let expected = self.csrf.expose_secret().as_bytes();
+        expected.len() == submitted.len() && bool::from(expected.ct_eq(submitted.as_bytes()))
+    }
+}
+
+pub struct Sessions<T> {
+    table: Mutex<HashMap<[u8; 32], Entry<T>>>,
+    idle: Duration,
+    absolute: Duration,
+}
+
+/// 256 random bits, hex-encoded.
+pub fn random_token() -> SecretString {
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    crate::random::fill(bytes.as_mut());
+    SecretString::from(hex::encode(&bytes[..]))
+}
+
+fn table_key(cookie: &str) -> [u8; 32] {
+    Sha256::digest(cookie.as_bytes()).into()
+}
+
+impl<T: Clone> Sessions<T> {
+    pub fn new(idle: Duration, absolute: Duration) -> Sessions<T> {
+        Sessions {
+            table: Mutex::new(HashMap::new()),
+            idle,
+            absolute,
+        }
+    }
+
+    /// Starts a session; returns the cookie value.
+    pub fn create(&self, data: T) -> SecretString {
+        let cookie = random_token();
+        let now = Instant::now();
+        let entry = Entry {
+            data,
+            csrf: random_token(),
+            created: now,
+            last_seen: now,
+        };
+        if let Ok(mut table) = self.table.lock() {
+            table.insert(table_key(cookie.expose_secret()), entry);
+        }
+        cookie
+    }
+
+    /// The live session for a cookie value, touching its idle timer.
+    pub fn get(&self, cookie: &str) -> Option<Active<T>> {
+        self.get_at(cookie, Instant::now())
+    }
+
+    pub(crate) fn get_at(&self, cookie: &str, now: Instant) -> Option<Active<T>> {
+        let mut table = self.table.lock().ok()?;
+        let key = table_key(cookie);
+        let entry = table.get_mut(&key)?;
+        if self.expired(entry, now) {
+            table.remove(&key);
+            return None;
+        }
+        entry.last_seen = now;
+        Some(Active {
+            data: entry.data.clone(),
+            csrf: entry.csrf.clone(),
+        })
+    }
+
+    fn expired(&self, entry: &Entry<T>, now: Instant) -> bool {
+        now.duration_since(entry.last_seen) > self.idle
+            || now.duration_since(entry.created) > self.absolute
+    }
+
+    /// Ends a session (log-out).
+    pub fn remove(&self, cookie: &str) {
+        if let Ok(mut table) = self.table.lock() {
+            table.remove(&table_key(cookie));
+        }
+    }
+
+    /// Ends every session whose data matches (e.g. all sessions of a report that was deleted).
+    pub fn remove_where(&self, doomed: impl Fn(&T) -> bool) {
+        if let Ok(mut table) = self.table.lock() {
+            table.retain(|_, e| !doomed(&e.data));
+        }
+    }
+
+    /// Drops every expired session.
+    pub fn sweep(&self) {
+        let now = Instant::now();
+        if let Ok(mut table) = self.table.lock() {
+            table.retain(|_, e| !self.expired(e, now));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.lock().map_or(0, |t| t.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sessions() -> Sessions<u32> {
+        Sessions::new(Duration::from_secs(15 * 60), Duration::from_secs(120 * 60))
+    }
+
+    #[test]
+    fn a_session_ends_after_its_idle_time() {
+        let s = sessions();
+        let cookie = s.create(7);
+        let start = Instant::now();
+        let at = |m: u64| start + Duration::from_secs(m * 60);
+        assert_eq!(s.get_at(cookie.expose_secret(), at(14)).unwrap().data, 7);
+        assert!(s.get_at(cookie.expose_secret(), at(30)).is_none());
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_after_its_absolute_lifetime() {
+        let s = sessions();
+        let cookie = s.create(7);
+        let start = Instant::now();
+        for minute in (10..=110).step_by(10) {
+            let at = start + Duration::from_secs(minute * 60);
+            assert!(s.get_at(cookie.expose_secret(), at).is_some());
+        }
+        let late = start + Duration::from_secs(125 * 60);
+        assert!(s.get_at(cookie.expose_secret(), late).is_none());
+    }
+
+    #[test]
+    fn csrf_tokens_must_match_exactly() {
+        let s = sessions();
+        let cookie = s.create(7);
+        let active = s.get(cookie.expose_secret()).unwrap();
+        let token = active.csrf().to_owned();
+        assert!(active.csrf_matches(&token));
+        assert!(!active.csrf_matches(&token[1..]));
+        assert!(!active.csrf_matches(""));
+        s.remove(cookie.expose_secret());
+        assert!(s.get(cookie.expose_secret()).is_none());
+    }
+}
