@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -8,7 +8,10 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
+use crate::audit::AuditLog;
 use crate::config::Settings;
+use crate::desk;
+use crate::desk::officers::Officers;
 use crate::domain::{Clock, SystemClock};
 use crate::kdf::KdfPool;
 use crate::reporter;
@@ -24,6 +27,8 @@ pub enum StartError {
     Store(#[from] crate::store::StoreError),
     #[error("cannot prepare demo desks: {0}")]
     Demo(std::io::Error),
+    #[error("cannot open the officers' records or the audit log: {0}")]
+    Officers(String),
     #[error("the server stopped: {0}")]
     Run(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -63,6 +68,10 @@ impl Application {
         let salt = store.install_salt()?;
         let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
         let sessions = reporter::session::reporter_sessions(&settings.session);
+        let store = Arc::new(store);
+        let officers =
+            Officers::open(store.clone()).map_err(|e| StartError::Officers(e.to_string()))?;
+        let audit = AuditLog::open(store.db()).map_err(|e| StartError::Officers(e.to_string()))?;
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,
@@ -77,10 +86,13 @@ impl Application {
         let onion = settings.onion_address.clone();
         let state = web::Data::new(AppState {
             settings,
-            store: Arc::new(store),
+            store,
             kdf,
             templates: Arc::new(templates),
             sessions,
+            officer_sessions: desk::web::session::officer_sessions(),
+            officers,
+            audit,
             clock,
         });
         let app_state = state.clone();
@@ -93,6 +105,10 @@ impl Application {
                 }))
                 .wrap(from_fn(trace::root_span))
                 .route("/static/style.css", web::get().to(stylesheet))
+                .service(web::scope("/desk/api/v1").configure(desk::web::api::routes))
+                .service(web::scope("/desk").configure(desk::web::routes))
+                .service(web::scope("/en/desk").configure(desk::web::routes))
+                .service(web::scope("/nl/desk").configure(desk::web::routes))
                 .configure(reporter::routes)
                 .service(web::scope("/en").configure(reporter::routes))
                 .service(web::scope("/nl").configure(reporter::routes))

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::audit::AuditLog;
 use crate::config::{DeskSettings, Settings};
+use crate::desk::officers::Officers;
+use crate::desk::web::session::OfficerSessions;
 use crate::domain::{Clock, DeskId};
 use crate::kdf::KdfPool;
 use crate::reporter::session::ReporterSessions;
@@ -15,6 +18,9 @@ pub struct AppState {
     pub kdf: KdfPool,
     pub templates: Arc<Templates>,
     pub sessions: ReporterSessions,
+    pub officer_sessions: OfficerSessions,
+    pub officers: Officers,
+    pub audit: AuditLog,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -1,4 +1,8 @@
-//! The desk side. For now: writing a reply to a reporter through the library (the desk web area
-//! and API come with the officers' issue).
+//! The desk side: officers, their inbox with legal deadlines, bundles, replies, status, transfer,
+//! retention — as a web area under `/desk/` and a JSON API under `/desk/api/v1/`.
 
+pub mod deadlines;
+pub mod officers;
 pub mod reply;
+pub mod service;
+pub mod web;

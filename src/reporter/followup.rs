@@ -11,12 +11,12 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 
-use super::form::Fields;
 use super::session::{COOKIE, ReporterSession};
 use super::submit::kdf_failure;
 use crate::receipt::{ReceiptCode, ReporterKeys};
 use crate::state::AppState;
 use crate::store::ReportRecord;
+use crate::web::form::Fields;
 use crate::web::{Failure, PageError, PageLang};
 
 pub async fn form(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> HttpResponse {

@@ -2,7 +2,6 @@
 //! Everything here works without JavaScript and sets no cookie before a receipt is entered.
 
 pub mod followup;
-pub mod form;
 pub mod guide;
 pub mod home;
 pub mod session;

@@ -150,6 +150,10 @@ pub async fn post(
         reporter_recipient,
         kdf: params,
         items,
+        history: Vec::new(),
+        extension: None,
+        forwarded_from: None,
+        downloaded: Default::default(),
     };
     let store = state.store.clone();
     let lookup = keys.lookup.clone();

@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
-use super::form::Fields;
 use super::session::{COOKIE, ReporterSession};
 use super::submit::{desk_name, seal_submission, upload_failure};
 use super::upload::{self, Target};
@@ -21,6 +20,7 @@ use crate::seal::manifest::SubmissionKind;
 use crate::seal::recipients_of;
 use crate::state::AppState;
 use crate::store::{ItemKind, ReportRecord};
+use crate::web::form::Fields;
 use crate::web::session::Active;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
@@ -138,14 +138,10 @@ pub async fn page(
     );
     ctx.insert("desk_name", desk_name(desk, lang.lang));
     ctx.insert("received", &record.received.iso());
-    ctx.insert(
-        "acknowledge_by",
-        &record.received.plus(desk.acknowledge_days).iso(),
-    );
-    ctx.insert(
-        "feedback_by",
-        &record.received.plus(desk.feedback_days).iso(),
-    );
+    let terms = crate::desk::deadlines::deadlines(&record, desk, state.clock.today());
+    ctx.insert("acknowledge_by", &terms.acknowledge_by.iso());
+    ctx.insert("feedback_by", &terms.feedback_by.iso());
+    ctx.insert("forwarded", &record.forwarded_from.is_some());
     ctx.insert("replies", &replies);
     ctx.insert("messages", &messages);
     ctx.insert("csrf", active.csrf());

@@ -46,6 +46,11 @@ impl SealError {
 pub struct TempPath(Option<PathBuf>);
 
 impl TempPath {
+    /// Guards a file that was just created at `path`.
+    pub fn guard(path: PathBuf) -> TempPath {
+        TempPath(Some(path))
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.0.as_deref()
     }

@@ -21,7 +21,7 @@ use crate::config::Argon2Settings;
 use crate::domain::{Day, ItemId, ReportId};
 use crate::receipt::LookupKey;
 use crate::seal::Sealed;
-pub use record::{ItemKind, ItemRecord, ReportRecord, Status};
+pub use record::{Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -92,6 +92,11 @@ impl Store {
     /// A named sled tree, for the modules that keep their own records (officers, audit log).
     pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         Ok(self.db.open_tree(name)?)
+    }
+
+    /// The database itself, for modules that open their own trees at start-up.
+    pub fn db(&self) -> &sled::Db {
+        &self.db
     }
 
     /// Makes every change so far durable (see [`durable`]).
@@ -263,7 +268,66 @@ impl Store {
         Ok(())
     }
 
-    fn update_record(
+    /// Every report record (the inboxes filter by desk).
+    pub fn all_reports(&self) -> Result<Vec<ReportRecord>, StoreError> {
+        self.reports
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(|_| StoreError::Corrupt))
+            .collect()
+    }
+
+    /// Replaces items: `fresh` files take the place of the items in `old`, in one record update
+    /// (`change` adjusts the rest of the record), and the old files are removed afterwards. A
+    /// crash before the update leaves the old report and orphaned new files (swept at start-up);
+    /// after it, the new report and orphaned old files.
+    pub fn replace_items(
+        &self,
+        report: &ReportId,
+        today: Day,
+        fresh: Vec<Sealed>,
+        old: &[ItemId],
+        change: impl FnOnce(&mut ReportRecord),
+    ) -> Result<(), StoreError> {
+        self.place_files(report, today, fresh)?;
+        self.update_record(report, change)?;
+        for id in old {
+            match std::fs::remove_file(self.item_path(report, id)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        durable::sync_dir(&self.report_dir(report))?;
+        Ok(())
+    }
+
+    /// Deletes a report for good: its record, its lookup key, then its files.
+    pub fn delete_report(&self, report: &ReportId) -> Result<(), StoreError> {
+        {
+            let _guard = self.update.lock().map_err(|_| StoreError::Corrupt)?;
+            let keys: Vec<sled::IVec> = self
+                .lookup
+                .iter()
+                .filter_map(Result::ok)
+                .filter(|(_, id)| id.as_ref() == report.as_str().as_bytes())
+                .map(|(key, _)| key)
+                .collect();
+            for key in keys {
+                self.lookup.remove(key)?;
+            }
+            self.reports.remove(report.as_str().as_bytes())?;
+        }
+        self.make_durable()?;
+        match std::fs::remove_dir_all(self.report_dir(report)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+        durable::sync_dir(&self.reports_dir())?;
+        Ok(())
+    }
+
+    /// Changes a record under the update lock and makes it durable.
+    pub fn update_record(
         &self,
         report: &ReportId,
         change: impl FnOnce(&mut ReportRecord),
@@ -337,6 +401,10 @@ mod tests {
             reporter_recipient: "age1…".into(),
             kdf: Argon2Settings::default(),
             items,
+            history: Vec::new(),
+            extension: None,
+            forwarded_from: None,
+            downloaded: Default::default(),
         }
     }
 

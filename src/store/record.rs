@@ -1,5 +1,7 @@
 //! What the server knows about a report: ids, days, sizes and status — never content.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::Argon2Settings;
@@ -16,6 +18,26 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Received,
+        Status::Acknowledged,
+        Status::InProgress,
+        Status::FeedbackGiven,
+        Status::Closed,
+    ];
+
+    /// Still waiting for the desk's feedback (the feedback deadline applies).
+    pub fn awaits_feedback(self) -> bool {
+        matches!(
+            self,
+            Status::Received | Status::Acknowledged | Status::InProgress
+        )
+    }
+
+    pub fn parse(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Status::Received => "received",
@@ -64,6 +86,33 @@ pub struct ReportRecord {
     /// The Argon2 cost the receipt was stretched with.
     pub kdf: Argon2Settings,
     pub items: Vec<ItemRecord>,
+    /// Status changes, oldest first (officer actions, at day precision).
+    #[serde(default)]
+    pub history: Vec<StatusEvent>,
+    /// The feedback term, when an officer extended it with a reason (directive art. 11(2)(d)).
+    #[serde(default)]
+    pub extension: Option<Extension>,
+    /// The desk this report was transferred from, if any (directive art. 11(6)).
+    #[serde(default)]
+    pub forwarded_from: Option<DeskId>,
+    /// Per officer: the items they have downloaded, so the inbox can show what is new.
+    #[serde(default)]
+    pub downloaded: BTreeMap<String, Vec<ItemId>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusEvent {
+    pub day: Day,
+    pub status: Status,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Extension {
+    /// Days after receipt within which feedback is due (at most 180).
+    pub feedback_days: u32,
+    pub reason: String,
 }
 
 impl ReportRecord {
@@ -74,6 +123,27 @@ impl ReportRecord {
             .map(|i| i.batch + 1)
             .max()
             .unwrap_or(0)
+    }
+
+    /// The day the report was (last) closed, if it is closed.
+    pub fn closed_on(&self) -> Option<Day> {
+        if self.status != Status::Closed {
+            return None;
+        }
+        self.history
+            .iter()
+            .rev()
+            .find(|e| e.status == Status::Closed)
+            .map(|e| e.day)
+    }
+
+    /// Items this officer has not downloaded yet.
+    pub fn new_for(&self, officer: &str) -> Vec<&ItemRecord> {
+        let seen = self.downloaded.get(officer);
+        self.items
+            .iter()
+            .filter(|i| !seen.is_some_and(|s| s.contains(&i.id)))
+            .collect()
     }
 
     pub fn replies(&self) -> impl Iterator<Item = &ItemRecord> {

@@ -118,6 +118,7 @@ impl ResponseError for PageError {
         ctx.insert("title", &title);
         ctx.insert("text", &text);
         ctx.insert("is_error", &true);
+        ctx.insert("desk_area", &false);
         let mut response = templates.page(self.status_code(), "message.html", &ctx);
         if matches!(self.failure, Failure::Busy) {
             response.headers_mut().insert(

@@ -2,6 +2,7 @@
 //! rendering and the one place errors become pages.
 
 pub mod error;
+pub mod form;
 pub mod headers;
 pub mod i18n;
 pub mod render;

@@ -13,7 +13,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 9] = templates![
+const TEMPLATES: [(&str, &str); 12] = templates![
     "base.html",
     "home.html",
     "guide.html",
@@ -23,6 +23,9 @@ const TEMPLATES: [(&str, &str); 9] = templates![
     "thread.html",
     "message.html",
     "macros.html",
+    "desk_login.html",
+    "desk_inbox.html",
+    "desk_report.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/style.css");
@@ -58,6 +61,7 @@ impl Templates {
         let on_onion = super::headers::came_over_onion(req.headers());
         ctx.insert("advise_tor", &!on_onion);
         ctx.insert("onion", &self.onion.clone().unwrap_or_default());
+        ctx.insert("desk_area", &false);
         ctx
     }
 

@@ -1,0 +1,65 @@
+//! Legal deadlines of a report (EU Directive 2019/1937, art. 9(1)(b) and (f)): the desk confirms
+//! receipt within its acknowledgement days (at most 7) and gives feedback within its feedback days
+//! (3 months), or up to 6 months when an officer records why. Overdue reports sort first.
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::config::DeskSettings;
+use crate::domain::Day;
+use crate::store::{ReportRecord, Status};
+
+/// The most days feedback may take, with an extension (six months).
+pub const MAX_FEEDBACK_DAYS: u32 = 180;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadlines {
+    pub acknowledge_by: Day,
+    pub feedback_by: Day,
+    pub acknowledge_overdue: bool,
+    pub feedback_overdue: bool,
+}
+
+impl Deadlines {
+    pub fn overdue(&self) -> bool {
+        self.acknowledge_overdue || self.feedback_overdue
+    }
+
+    /// The next deadline that still matters, for sorting.
+    fn next(&self, status: Status) -> Option<Day> {
+        match status {
+            Status::Received => Some(self.acknowledge_by.min(self.feedback_by)),
+            s if s.awaits_feedback() => Some(self.feedback_by),
+            _ => None,
+        }
+    }
+}
+
+pub fn deadlines(record: &ReportRecord, desk: &DeskSettings, today: Day) -> Deadlines {
+    let feedback_days = record.extension.as_ref().map_or(desk.feedback_days, |e| {
+        e.feedback_days.min(MAX_FEEDBACK_DAYS)
+    });
+    let acknowledge_by = record.received.plus(desk.acknowledge_days);
+    let feedback_by = record.received.plus(feedback_days);
+    Deadlines {
+        acknowledge_by,
+        feedback_by,
+        acknowledge_overdue: record.status == Status::Received && today > acknowledge_by,
+        feedback_overdue: record.status.awaits_feedback() && today > feedback_by,
+    }
+}
+
+/// Inbox order: overdue first, then the nearest deadline, then the oldest report.
+pub fn inbox_order(a: (&ReportRecord, &Deadlines), b: (&ReportRecord, &Deadlines)) -> Ordering {
+    b.1.overdue()
+        .cmp(&a.1.overdue())
+        .then_with(|| match (a.1.next(a.0.status), b.1.next(b.0.status)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then_with(|| a.0.received.cmp(&b.0.received))
+        .then_with(|| a.0.id.cmp(&b.0.id))
+}

@@ -1,0 +1,134 @@
+//! Officer login (name, password, TOTP code) and logout.
+//!
+//! An unknown name, a wrong password and a wrong or replayed code get the same page, byte for
+//! byte, after the same work (a password hash is verified for unknown names too) and at least the
+//! same floor time. After five failures a name waits, with a growing delay, and the page says so.
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use super::session;
+use crate::audit::Action;
+use crate::desk::officers::LoginOutcome;
+use crate::desk::service::Actor;
+use crate::state::AppState;
+use crate::web::form::Fields;
+use crate::web::{Failure, PageError, PageLang};
+
+/// Minimum time a login attempt takes, whatever its outcome.
+const LOGIN_FLOOR: Duration = Duration::from_millis(400);
+const NAME_MAX: usize = 64;
+
+pub async fn form(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> HttpResponse {
+    if session::current(&state, &req).is_some() {
+        return see_other(&format!("{}/desk/", lang.prefix()));
+    }
+    let ctx = state.templates.context(&req, lang);
+    state
+        .templates
+        .page(StatusCode::OK, "desk_login.html", &ctx)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+pub async fn post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: PageLang,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let started = Instant::now();
+    let fields = Fields::parse(&body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
+    let field = |name: &str| Zeroizing::new(fields.get(name).unwrap_or_default().trim().to_owned());
+    let (name, password, code) = (field("name"), field("password"), field("code"));
+    drop(fields);
+    let name: String = name.chars().take(NAME_MAX).collect();
+    let now = state.clock.now_unix();
+    let worker = state.clone();
+    let who = name.clone();
+    let outcome = web::block(move || worker.officers.login(&who, &password, &code, now))
+        .await
+        .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
+        .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?;
+    if let Some(rest) = LOGIN_FLOOR.checked_sub(started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
+    let audit = |action: Action, officer: &str, detail: Option<&str>| {
+        let logged = state
+            .audit
+            .append(now, officer, action, None, detail)
+            .map_err(|e| e.to_string())
+            .and_then(|_| state.store.commit().map_err(|e| e.to_string()));
+        logged.map_err(|e| state.fail(lang, Failure::Internal(e)))
+    };
+    let mut ctx = state.templates.context(&req, lang);
+    match outcome {
+        LoginOutcome::Success(officer) => {
+            audit(Action::Login, &officer.name, None)?;
+            let value = state.officer_sessions.create(Actor {
+                name: officer.name.clone(),
+                desk: officer.desk.clone(),
+            });
+            Ok(HttpResponse::SeeOther()
+                .cookie(session::cookie(
+                    value.expose_secret().to_owned(),
+                    state.settings.https,
+                ))
+                .insert_header((header::LOCATION, format!("{}/desk/", lang.prefix())))
+                .finish())
+        }
+        LoginOutcome::Failed => {
+            audit(Action::LoginFailed, &name, None)?;
+            ctx.insert("failed", &true);
+            Ok(state
+                .templates
+                .page(StatusCode::UNAUTHORIZED, "desk_login.html", &ctx))
+        }
+        LoginOutcome::Locked { until } => {
+            audit(Action::LoginFailed, &name, Some("locked"))?;
+            let minutes = until.saturating_sub(now).div_ceil(60).max(1);
+            ctx.insert("locked_minutes", &minutes);
+            Ok(state
+                .templates
+                .page(StatusCode::TOO_MANY_REQUESTS, "desk_login.html", &ctx))
+        }
+    }
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: PageLang,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (cookie, active) =
+        session::current(&state, &req).ok_or_else(|| state.fail(lang, Failure::SessionExpired))?;
+    let fields = Fields::parse(&body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
+    if !fields.get("csrf").is_some_and(|t| active.csrf_matches(t)) {
+        return Err(state.fail(lang, Failure::Invalid("err_csrf")));
+    }
+    state.officer_sessions.remove(&cookie);
+    let _ = state
+        .audit
+        .append(
+            state.clock.now_unix(),
+            &active.data.name,
+            Action::Logout,
+            None,
+            None,
+        )
+        .map(|_| state.store.commit());
+    let mut response = see_other(&format!("{}/desk/login", lang.prefix()));
+    let mut gone = session::cookie(String::new(), state.settings.https);
+    gone.make_removal();
+    let _ = response.add_cookie(&gone);
+    Ok(response)
+}

@@ -1,0 +1,31 @@
+//! The desk web area under `/desk/` (HTML, password + TOTP login, CSRF on every form) and the
+//! JSON API under `/desk/api/v1/` (bearer tokens). Both call [`super::service::DeskWork`].
+
+pub mod api;
+pub mod inbox;
+pub mod login;
+pub mod openapi;
+pub mod report;
+pub mod session;
+pub mod upload;
+
+use actix_web::web;
+
+/// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(login::form))
+        .route("/login", web::post().to(login::post))
+        .route("/logout", web::post().to(login::logout))
+        .route("/", web::get().to(inbox::page))
+        .route("", web::get().to(inbox::page))
+        .route("/reports/{id}", web::get().to(report::page))
+        .route("/reports/{id}/bundle", web::get().to(report::bundle))
+        .route("/reports/{id}/reply", web::post().to(report::reply))
+        .route(
+            "/reports/{id}/reply-sealed",
+            web::post().to(report::reply_sealed),
+        )
+        .route("/reports/{id}/status", web::post().to(report::status))
+        .route("/reports/{id}/extend", web::post().to(report::extend))
+        .route("/reports/{id}/transfer", web::post().to(report::transfer));
+}

@@ -1,0 +1,40 @@
+//! The OpenAPI 3 document of the desk API, generated from the handlers' annotations.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "meldpunt desk API", version = "1",
+         description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
+    paths(api::list, api::one, api::bundle, api::reply, api::status, api::transfer),
+    components(schemas(api::ApiError, api::ReportJson, api::ReportDetailJson, api::ItemJson,
+                       api::ReplyRequest, api::Created, api::StatusRequest, api::Transferred)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+pub async fn document() -> HttpResponse {
+    match ApiDoc::openapi().to_pretty_json() {
+        Ok(json) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(json),
+        Err(_) => HttpResponse::InternalServerError().finish(),
+    }
+}
