@@ -137,15 +137,46 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sessions = self.state.clone();
+        let state = self.state.clone();
         actix_web::rt::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut last_purge = None;
             loop {
                 tick.tick().await;
-                sessions.sessions.sweep();
+                state.sessions.sweep();
+                state.officer_sessions.sweep();
+                let today = state.clock.today();
+                if last_purge != Some(today) {
+                    last_purge = Some(today);
+                    daily_purge(&state).await;
+                }
             }
         });
         self.server.await
+    }
+}
+
+/// Runs retention once; failures are logged and retried the next day.
+async fn daily_purge(state: &web::Data<AppState>) {
+    let worker = state.clone();
+    let result = web::block(move || {
+        let clock = &worker.clock;
+        desk::retention::purge(
+            &worker.store,
+            &worker.audit,
+            &worker.settings.desks,
+            clock.today(),
+            clock.now_unix(),
+        )
+    })
+    .await;
+    match result {
+        Ok(Ok(deleted)) if !deleted.is_empty() => {
+            tracing::info!(count = deleted.len(), "retention: closed reports deleted")
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "retention purge failed"),
+        Err(e) => tracing::warn!(error = %e, "retention purge did not run"),
     }
 }
 

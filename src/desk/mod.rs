@@ -4,5 +4,6 @@
 pub mod deadlines;
 pub mod officers;
 pub mod reply;
+pub mod retention;
 pub mod service;
 pub mod web;

@@ -52,6 +52,7 @@ fn init_logging() {
 pub const CLIENT_ADDRESS: &str = "127.0.0.3";
 
 pub struct TestApp {
+    pub clock: std::sync::Arc<meldpunt::domain::TestClock>,
     pub address: String,
     pub data: tempfile::TempDir,
     pub state: actix_web::web::Data<AppState>,
@@ -91,7 +92,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let mut settings = test_settings(data.path());
     adjust(&mut settings);
-    let app = Application::build(settings).expect("the app starts");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let clock = std::sync::Arc::new(meldpunt::domain::TestClock::at(now));
+    let app = Application::build_with_clock(settings, clock.clone()).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     actix_web::rt::spawn(app.run_until_stopped());
@@ -101,6 +107,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .build()
         .unwrap();
     TestApp {
+        clock,
         address,
         data,
         state,
