@@ -4,6 +4,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::process::Command;
 use std::time::Duration;
 
+use meldpunt::domain::Clock;
+
 use crate::helpers::*;
 
 /// A small tmpfs mounted for one test and unmounted even if the test fails.
