@@ -156,5 +156,10 @@ async fn stored_files_carry_the_day_not_the_second() {
             0,
             "{path:?} has a modification time within the day"
         );
+        assert_eq!(
+            meta.mtime() / 86_400,
+            app.clock.today().0,
+            "{path:?} carries the day"
+        );
     }
 }
