@@ -94,6 +94,11 @@ impl Store {
         Ok(self.db.open_tree(name)?)
     }
 
+    /// The sled database, for modules that open their trees themselves (the audit log).
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
     /// Makes every change so far durable (see [`durable`]).
     pub fn commit(&self) -> Result<(), StoreError> {
         self.make_durable()
