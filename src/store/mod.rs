@@ -94,7 +94,7 @@ impl Store {
         Ok(self.db.open_tree(name)?)
     }
 
-    /// The database itself, for modules that open their own trees at start-up.
+    /// The database itself, for modules that open their own trees (the audit log).
     pub fn db(&self) -> &sled::Db {
         &self.db
     }

@@ -1,0 +1,119 @@
+//! Walking the chain: every stored entry must sit under its own sequence number, follow the entry
+//! before it, and carry the hash of its own content; the last one must be the one the head
+//! recorded. The first entry that fails is named, because everything after it is suspect too.
+
+use super::entry::{Entry, GENESIS};
+use super::{AuditError, Head, store_error};
+
+/// Checks the chain in `entries` against the stored head record; returns the number of entries.
+pub(super) fn chain(entries: &sled::Tree, head: Option<&[u8]>) -> Result<u64, AuditError> {
+    let mut last = Head {
+        seq: 0,
+        hash: GENESIS.to_owned(),
+    };
+    for item in entries.iter() {
+        let (key, value) = item.map_err(store_error)?;
+        last = link(&last, &key, &value)?;
+    }
+    end(&last, head)?;
+    Ok(last.seq)
+}
+
+/// Checks the entry stored under `key` as the successor of `prev`; returns its own link.
+fn link(prev: &Head, key: &[u8], value: &[u8]) -> Result<Head, AuditError> {
+    let expected = prev.seq + 1;
+    let seq = key_seq(key).ok_or_else(|| broken(expected, "is stored under a malformed key"))?;
+    if seq != expected {
+        return Err(broken(
+            expected,
+            format!("is missing (the next stored entry is {seq})"),
+        ));
+    }
+    let entry = parse(seq, value)?;
+    if entry.seq != seq {
+        return Err(broken(
+            seq,
+            format!("holds entry {} (entries were moved or swapped)", entry.seq),
+        ));
+    }
+    if entry.prev != prev.hash {
+        return Err(broken(
+            seq,
+            format!("does not follow entry {} (prev hash differs)", prev.seq),
+        ));
+    }
+    if entry.expected_hash() != entry.hash {
+        return Err(broken(
+            seq,
+            "was changed (its hash does not match its content)",
+        ));
+    }
+    Ok(Head {
+        seq,
+        hash: entry.hash,
+    })
+}
+
+/// Parses a stored value. The parser's message is left out on purpose: it can quote stored text,
+/// and stored text is not to be trusted on an operator's terminal.
+pub(super) fn parse(seq: u64, value: &[u8]) -> Result<Entry, AuditError> {
+    serde_json::from_slice(value).map_err(|e| {
+        broken(
+            seq,
+            format!("is not a valid entry (bad JSON at column {})", e.column()),
+        )
+    })
+}
+
+/// The sequence number a key stands for, if it is one.
+pub(super) fn key_seq(key: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(key).ok().map(u64::from_be_bytes)
+}
+
+/// The stored chain must end where the head says: this is what catches a removed tail.
+fn end(last: &Head, head: Option<&[u8]>) -> Result<(), AuditError> {
+    let head = match head.map(Head::decode) {
+        None if last.seq == 0 => return Ok(()),
+        None => {
+            return Err(broken(
+                last.seq,
+                "is the last entry, but the head record is missing, so the end cannot be confirmed",
+            ));
+        }
+        Some(None) => {
+            return Err(broken(
+                last.seq,
+                "is the last entry, but the head record is damaged, so the end cannot be confirmed",
+            ));
+        }
+        Some(Some(head)) => head,
+    };
+    if head.seq > last.seq {
+        Err(broken(
+            last.seq + 1,
+            format!(
+                "is missing (the log ends at entry {} but {} were written)",
+                last.seq, head.seq
+            ),
+        ))
+    } else if head.seq < last.seq {
+        Err(broken(
+            head.seq + 1,
+            "was added without passing through the log (the head does not know it)",
+        ))
+    } else if head.hash != last.hash {
+        Err(broken(
+            last.seq,
+            "is not the entry the head recorded (its hash differs)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+pub(super) fn broken(seq: u64, reason: impl Into<String>) -> AuditError {
+    AuditError::Broken {
+        seq,
+        reason: reason.into(),
+    }
+}
