@@ -1,10 +1,162 @@
-//! `meldpunt officer`.
+//! `meldpunt officer …`: adding, listing and removing desk officers, and creating and revoking
+//! their API tokens, on a stopped installation's data folder.
+//!
+//! Exit codes: 0 done; 1 nothing to act on (no such officer or token); 2 refused or failed
+//! (missing data folder, the service holds the folder, bad input, storage errors). Nothing is
+//! changed on 1 or 2. Secrets printed here (the TOTP enrolment, a new token) go to stdout only,
+//! once; messages go to stderr.
 
+mod password;
+mod qr;
+
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use secrecy::ExposeSecret;
 
 use crate::cli::OfficerCommand;
+use crate::desk::officers::{self, OfficerError, Officers};
+use crate::domain::{Clock, DeskId, SystemClock};
+use crate::store::Store;
 
-pub fn run(_command: OfficerCommand) -> ExitCode {
-    eprintln!("meldpunt: officer commands are not built yet");
-    ExitCode::FAILURE
+/// Why a command stopped; turned into a message and an exit code in one place, [`run`].
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl From<OfficerError> for Failure {
+    fn from(e: OfficerError) -> Failure {
+        match e {
+            OfficerError::Unknown(_) => Failure::NotFound(e.to_string()),
+            other => Failure::Refused(other.to_string()),
+        }
+    }
+}
+
+pub fn run(command: OfficerCommand) -> ExitCode {
+    let result = match command {
+        OfficerCommand::Add {
+            data,
+            desk,
+            name,
+            password_stdin,
+        } => add(&data.data, &desk, &name, password_stdin),
+        OfficerCommand::List { data } => list(&data.data),
+        OfficerCommand::Remove { data, name } => remove(&data.data, &name),
+        OfficerCommand::Token { data, name } => token(&data.data, &name),
+        OfficerCommand::Revoke { data, token_id } => revoke(&data.data, &token_id),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("meldpunt: {failure}");
+            match failure {
+                Failure::NotFound(_) => ExitCode::FAILURE,
+                Failure::Refused(_) => ExitCode::from(2),
+            }
+        }
+    }
+}
+
+/// Opens the officers of an existing data folder. Refuses a folder that does not exist rather
+/// than creating one: a typo in `--data` should not start a second, empty installation.
+fn open(data: &Path) -> Result<Officers, Failure> {
+    if !data.is_dir() {
+        return Err(Failure::Refused(format!(
+            "the data folder {} does not exist (nothing was changed)",
+            data.display()
+        )));
+    }
+    let store = Store::open(data).map_err(|e| Failure::Refused(e.to_string()))?;
+    Ok(Officers::open(Arc::new(store))?)
+}
+
+fn add(data: &Path, desk: &str, name: &str, password_stdin: bool) -> Result<(), Failure> {
+    let desk: DeskId = desk.parse().map_err(Failure::Refused)?;
+    officers::validate_name(name)?;
+    // The store first: asking for a password only to say the folder is in use would be rude.
+    let officers = open(data)?;
+    // Likewise before asking: `add` checks again, under its lock.
+    if officers.get(name)?.is_some() {
+        return Err(OfficerError::Exists(name.to_owned()).into());
+    }
+    let password = if password_stdin {
+        password::from_stdin()
+    } else {
+        password::from_terminal()
+    }
+    .map_err(|e| Failure::Refused(e.to_string()))?;
+    let (officer, uri) = officers.add(name, &desk, &password)?;
+    // AUDIT: append `officer_added` (officer name, desk) here, once the audit module exists.
+    println!("officer {} added to desk {}", officer.name, officer.desk);
+    println!("Enrol the officer's authenticator app with this URI or the QR code below:");
+    println!("{}", uri.expose_secret());
+    match qr::render(uri.expose_secret()) {
+        Some(code) => println!("{}", code.as_str()),
+        None => eprintln!("meldpunt: the QR code could not be drawn; use the URI above"),
+    }
+    Ok(())
+}
+
+fn list(data: &Path) -> Result<(), Failure> {
+    let officers = open(data)?;
+    let all = officers.list()?;
+    if all.is_empty() {
+        eprintln!("meldpunt: no officers yet");
+    }
+    for officer in all {
+        let tokens: Vec<String> = officer
+            .tokens
+            .iter()
+            .map(|t| {
+                if t.revoked {
+                    format!("{} (revoked)", t.id)
+                } else {
+                    t.id.clone()
+                }
+            })
+            .collect();
+        let tokens = if tokens.is_empty() {
+            String::from("none")
+        } else {
+            tokens.join(", ")
+        };
+        println!("{}\tdesk {}\ttokens: {tokens}", officer.name, officer.desk);
+    }
+    Ok(())
+}
+
+fn remove(data: &Path, name: &str) -> Result<(), Failure> {
+    let officers = open(data)?;
+    if !officers.remove(name)? {
+        return Err(Failure::NotFound(format!("no officer named {name}")));
+    }
+    // AUDIT: append `officer_removed` (officer name) here, once the audit module exists.
+    println!("officer {name} removed and their tokens revoked");
+    Ok(())
+}
+
+fn token(data: &Path, name: &str) -> Result<(), Failure> {
+    let officers = open(data)?;
+    let (id, token) = officers.create_token(name, SystemClock.now_unix())?;
+    // AUDIT: append `token_created` (officer name, token id — never the token) here.
+    println!("token {id} created for {name}; it is shown only this once:");
+    // Scripts take the last line: keep the token there.
+    println!("{}", token.expose_secret());
+    Ok(())
+}
+
+fn revoke(data: &Path, id: &str) -> Result<(), Failure> {
+    let officers = open(data)?;
+    if !officers.revoke_token(id)? {
+        return Err(Failure::NotFound(format!("no token with id {id}")));
+    }
+    // AUDIT: append `token_revoked` (token id) here, once the audit module exists.
+    println!("token {id} revoked");
+    Ok(())
 }

@@ -1,0 +1,191 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `meldpunt officer …` through the real binary on a fresh data folder per test.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use meldpunt::desk::officers::Officers;
+use meldpunt::store::Store;
+
+const PASSWORD: &str = "twenty characters ok";
+
+/// Runs `meldpunt officer ARGS…` with `--data DIR` appended, feeding `stdin` if given.
+fn officer(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
+        .arg("officer")
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        // The command may refuse before reading (a locked folder); a closed pipe is fine then.
+        let _ = input.write_all(text.as_bytes());
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn add_j_devries(data: &Path) -> Output {
+    officer(
+        data,
+        &[
+            "add",
+            "--desk",
+            "ap",
+            "--name",
+            "j.devries",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    )
+}
+
+fn officers(data: &Path) -> Officers {
+    Officers::open(Arc::new(Store::open(data).unwrap())).unwrap()
+}
+
+#[test]
+fn adding_an_officer_prints_an_otpauth_uri_and_a_qr_code() {
+    let data = tempfile::tempdir().unwrap();
+    let output = add_j_devries(data.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    let uri = out
+        .lines()
+        .find(|l| l.starts_with("otpauth://totp/"))
+        .unwrap_or_else(|| panic!("no URI in {out}"));
+    assert!(
+        uri.contains("secret=") && uri.contains("issuer=meldpunt"),
+        "{uri}"
+    );
+    assert!(
+        out.contains('█') && out.contains('▄'),
+        "no QR code in {out}"
+    );
+    let added = officers(data.path()).get("j.devries").unwrap().unwrap();
+    assert_eq!(added.desk.as_str(), "ap");
+}
+
+#[test]
+fn a_ten_character_password_is_refused_and_nobody_is_added() {
+    let data = tempfile::tempdir().unwrap();
+    let output = officer(
+        data.path(),
+        &["add", "--desk", "ap", "--name", "short", "--password-stdin"],
+        Some("0123456789\n"),
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("at least 14"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(officers(data.path()).get("short").unwrap().is_none());
+}
+
+#[test]
+fn an_invalid_desk_id_is_refused_with_a_clear_message() {
+    let data = tempfile::tempdir().unwrap();
+    let output = officer(
+        data.path(),
+        &["add", "--desk", "A/P", "--name", "x", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("desk id"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_token_is_the_last_line_and_works_until_it_is_revoked() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(add_j_devries(data.path()).status.success());
+    let output = officer(data.path(), &["token", "--name", "j.devries"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    let token = out.lines().last().unwrap().to_owned();
+    let found = officers(data.path()).officer_for_token(&token).unwrap();
+    assert_eq!(found.unwrap().name, "j.devries");
+
+    let listed = officer(data.path(), &["list"], None);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let listed = stdout(&listed);
+    let id = officers(data.path()).list().unwrap()[0].tokens[0]
+        .id
+        .clone();
+    assert!(out.contains(&id), "the token line names its id: {out}");
+    assert!(
+        listed.contains("j.devries") && listed.contains("ap"),
+        "{listed}"
+    );
+    assert!(listed.contains(&id), "{listed}");
+
+    let revoked = officer(data.path(), &["revoke", "--token-id", &id], None);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    assert!(
+        officers(data.path())
+            .officer_for_token(&token)
+            .unwrap()
+            .is_none()
+    );
+    let listed = stdout(&officer(data.path(), &["list"], None));
+    assert!(listed.contains(&format!("{id} (revoked)")), "{listed}");
+
+    let unknown = officer(data.path(), &["revoke", "--token-id", "zzzzzzzz"], None);
+    assert_eq!(unknown.status.code(), Some(1));
+}
+
+#[test]
+fn removing_an_officer_removes_them_and_their_tokens() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(add_j_devries(data.path()).status.success());
+    let output = officer(data.path(), &["token", "--name", "j.devries"], None);
+    let token = stdout(&output).lines().last().unwrap().to_owned();
+    let removed = officer(data.path(), &["remove", "--name", "j.devries"], None);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    let officers = officers(data.path());
+    assert!(officers.get("j.devries").unwrap().is_none());
+    assert!(officers.officer_for_token(&token).unwrap().is_none());
+    drop(officers);
+    let again = officer(data.path(), &["remove", "--name", "j.devries"], None);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn a_data_folder_held_by_a_running_service_is_refused_and_left_unchanged() {
+    let data = tempfile::tempdir().unwrap();
+    let held = Store::open(data.path()).unwrap();
+    let output = add_j_devries(data.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("in use"), "{}", stderr(&output));
+    drop(held);
+    assert!(officers(data.path()).get("j.devries").unwrap().is_none());
+}
+
+#[test]
+fn a_missing_data_folder_is_refused_and_not_created() {
+    let data = tempfile::tempdir().unwrap();
+    let missing = data.path().join("not-here");
+    let output = officer(&missing, &["list"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!missing.exists());
+}
