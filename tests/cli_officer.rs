@@ -147,6 +147,23 @@ fn a_token_is_the_last_line_and_works_until_it_is_revoked() {
 
     let unknown = officer(data.path(), &["revoke", "--token-id", "zzzzzzzz"], None);
     assert_eq!(unknown.status.code(), Some(1));
+
+    // Every change is in the audit log, with the token's id and never the token itself.
+    let store = meldpunt::store::Store::open(data.path()).unwrap();
+    let audit = meldpunt::audit::AuditLog::open(store.db()).unwrap();
+    let actions: Vec<_> = audit.entries().unwrap().iter().map(|e| e.action).collect();
+    use meldpunt::audit::Action;
+    assert_eq!(
+        actions,
+        [
+            Action::OfficerAdded,
+            Action::TokenCreated,
+            Action::TokenRevoked
+        ]
+    );
+    let entries = format!("{:?}", audit.entries().unwrap());
+    assert!(entries.contains(&id) && !entries.contains(&token));
+    audit.verify().unwrap();
 }
 
 #[test]

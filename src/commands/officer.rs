@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 
+use crate::audit::{Action, AuditLog};
 use crate::cli::OfficerCommand;
 use crate::desk::officers::{self, OfficerError, Officers};
 use crate::domain::{Clock, DeskId, SystemClock};
@@ -66,21 +67,54 @@ pub fn run(command: OfficerCommand) -> ExitCode {
 /// Opens the officers of an existing data folder. Refuses a folder that does not exist rather
 /// than creating one: a typo in `--data` should not start a second, empty installation.
 fn open(data: &Path) -> Result<Officers, Failure> {
-    if !data.is_dir() {
-        return Err(Failure::Refused(format!(
-            "the data folder {} does not exist (nothing was changed)",
-            data.display()
-        )));
+    Ok(Admin::open(data)?.officers)
+}
+
+/// The name under which administrative commands appear in the audit log.
+const ADMIN: &str = "admin (command line)";
+
+/// The officers of a data folder, with the audit log their changes are recorded in.
+struct Admin {
+    officers: Officers,
+    audit: AuditLog,
+    store: Arc<Store>,
+}
+
+impl Admin {
+    fn open(data: &Path) -> Result<Admin, Failure> {
+        if !data.is_dir() {
+            return Err(Failure::Refused(format!(
+                "the data folder {} does not exist (nothing was changed)",
+                data.display()
+            )));
+        }
+        let store = Arc::new(Store::open(data).map_err(|e| Failure::Refused(e.to_string()))?);
+        let audit = AuditLog::open(store.db()).map_err(|e| Failure::Refused(e.to_string()))?;
+        let officers = Officers::open(store.clone())?;
+        Ok(Admin {
+            officers,
+            audit,
+            store,
+        })
     }
-    let store = Store::open(data).map_err(|e| Failure::Refused(e.to_string()))?;
-    Ok(Officers::open(Arc::new(store))?)
+
+    /// Appends one audited action and makes it durable.
+    fn record(&self, action: Action, detail: &str) -> Result<(), Failure> {
+        self.audit
+            .append(SystemClock.now_unix(), ADMIN, action, None, Some(detail))
+            .map_err(|e| Failure::Refused(format!("audit log: {e}")))?;
+        self.store
+            .commit()
+            .map_err(|e| Failure::Refused(e.to_string()))
+    }
 }
 
 fn add(data: &Path, desk: &str, name: &str, password_stdin: bool) -> Result<(), Failure> {
     let desk: DeskId = desk.parse().map_err(Failure::Refused)?;
     officers::validate_name(name)?;
     // The store first: asking for a password only to say the folder is in use would be rude.
-    let officers = open(data)?;
+    let admin = Admin::open(data)?;
+    let officers = &admin.officers;
     // Likewise before asking: `add` checks again, under its lock.
     if officers.get(name)?.is_some() {
         return Err(OfficerError::Exists(name.to_owned()).into());
@@ -92,7 +126,10 @@ fn add(data: &Path, desk: &str, name: &str, password_stdin: bool) -> Result<(), 
     }
     .map_err(|e| Failure::Refused(e.to_string()))?;
     let (officer, uri) = officers.add(name, &desk, &password)?;
-    // AUDIT: append `officer_added` (officer name, desk) here, once the audit module exists.
+    admin.record(
+        Action::OfficerAdded,
+        &format!("{} at desk {}", officer.name, officer.desk),
+    )?;
     println!("officer {} added to desk {}", officer.name, officer.desk);
     println!("Enrol the officer's authenticator app with this URI or the QR code below:");
     println!("{}", uri.expose_secret());
@@ -132,19 +169,22 @@ fn list(data: &Path) -> Result<(), Failure> {
 }
 
 fn remove(data: &Path, name: &str) -> Result<(), Failure> {
-    let officers = open(data)?;
+    let admin = Admin::open(data)?;
+    let officers = &admin.officers;
     if !officers.remove(name)? {
         return Err(Failure::NotFound(format!("no officer named {name}")));
     }
-    // AUDIT: append `officer_removed` (officer name) here, once the audit module exists.
+    admin.record(Action::OfficerRemoved, name)?;
     println!("officer {name} removed and their tokens revoked");
     Ok(())
 }
 
 fn token(data: &Path, name: &str) -> Result<(), Failure> {
-    let officers = open(data)?;
+    let admin = Admin::open(data)?;
+    let officers = &admin.officers;
     let (id, token) = officers.create_token(name, SystemClock.now_unix())?;
-    // AUDIT: append `token_created` (officer name, token id — never the token) here.
+    // The id, never the token.
+    admin.record(Action::TokenCreated, &format!("token {id} for {name}"))?;
     println!("token {id} created for {name}; it is shown only this once:");
     // Scripts take the last line: keep the token there.
     println!("{}", token.expose_secret());
@@ -152,11 +192,12 @@ fn token(data: &Path, name: &str) -> Result<(), Failure> {
 }
 
 fn revoke(data: &Path, id: &str) -> Result<(), Failure> {
-    let officers = open(data)?;
+    let admin = Admin::open(data)?;
+    let officers = &admin.officers;
     if !officers.revoke_token(id)? {
         return Err(Failure::NotFound(format!("no token with id {id}")));
     }
-    // AUDIT: append `token_revoked` (token id) here, once the audit module exists.
+    admin.record(Action::TokenRevoked, &format!("token {id}"))?;
     println!("token {id} revoked");
     Ok(())
 }

@@ -65,16 +65,7 @@ impl Store {
             std::fs::create_dir_all(data.join(dir))?;
         }
         let db_dir = data.join("db");
-        let db = sled::Config::new()
-            .path(&db_dir)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io) if io.kind() == io::ErrorKind::WouldBlock => {
-                    StoreError::Locked
-                }
-                sled::Error::Io(ref io) if io.to_string().contains("lock") => StoreError::Locked,
-                other => StoreError::Db(other),
-            })?;
+        let db = open_db(&db_dir)?;
         let store = Store {
             root: data.to_owned(),
             db_dir,
@@ -384,6 +375,34 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// How long to wait for a database that another instance is still letting go of (sled's
+/// background flusher keeps it for up to half a second after the last handle is dropped).
+const LOCK_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(dir)
+            // Records are small; sled's default 1 GiB page cache only costs memory here.
+            .cache_capacity(8 * 1024 * 1024)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io) if io.kind() == io::ErrorKind::WouldBlock => {
+                    StoreError::Locked
+                }
+                sled::Error::Io(ref io) if io.to_string().contains("lock") => StoreError::Locked,
+                other => StoreError::Db(other),
+            });
+        match opened {
+            Err(StoreError::Locked) if started.elapsed() < LOCK_GRACE => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -6,19 +6,6 @@ use secrecy::ExposeSecret;
 
 use crate::helpers::*;
 
-/// The report id behind a receipt, found the way the server finds it.
-fn report_of(app: &TestApp, receipt: &str) -> ReportId {
-    let code = ReceiptCode::parse(receipt).unwrap();
-    let salt = std::fs::read(app.data.path().join("salt")).unwrap();
-    let keys = derive(&code, &salt, TEST_ARGON2).unwrap();
-    app.state
-        .store
-        .find_by_lookup(&keys.lookup)
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 fn write_reply(app: &TestApp, report: &ReportId, text: &str) {
     let record = app.state.store.get(report).unwrap().unwrap();
     let desk = app.state.desk(&record.desk).unwrap();
@@ -95,7 +82,7 @@ async fn a_wrong_code_and_a_made_up_code_get_the_same_answer() {
 async fn a_reply_shows_in_the_thread_and_deleting_it_removes_it_from_disk() {
     let app = spawn_app().await;
     let receipt = app.submit("ap", "tip", vec![]).await;
-    let report = report_of(&app, &receipt);
+    let report = app.report_of(&receipt);
     write_reply(
         &app,
         &report,
@@ -169,7 +156,7 @@ fn reply_id(thread: &str) -> String {
 async fn a_follow_up_is_encrypted_to_the_desk_and_listed_without_content() {
     let app = spawn_app().await;
     let receipt = app.submit("om", "eerste tip", vec![]).await;
-    let report = report_of(&app, &receipt);
+    let report = app.report_of(&receipt);
     let cookie = app.login(&receipt).await;
     let thread = app.thread(&cookie).await;
     let csrf = hidden(&thread, "csrf");

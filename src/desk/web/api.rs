@@ -332,10 +332,17 @@ pub async fn status(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<StatusRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiFailure> {
+    // The token is checked before the body is read, so no one learns anything without one.
+    officer(&state, &req).await?;
     let id = path.into_inner();
-    let request = body.into_inner();
+    let request: StatusRequest = serde_json::from_slice(&body).map_err(|_| {
+        ApiFailure(
+            StatusCode::BAD_REQUEST,
+            "expected {\"status\": \"…\", \"reason\": \"…\"}".into(),
+        )
+    })?;
     let to = Status::parse(&request.status)
         .ok_or_else(|| ApiFailure(StatusCode::BAD_REQUEST, "unknown status".into()))?;
     let row = run(&state, &req, move |desk| {
