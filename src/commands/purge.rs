@@ -27,12 +27,7 @@ pub fn run(data: &Path, config_file: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if settings.demo
-        && let Err(e) = crate::demo::prepare(&mut settings)
-    {
-        eprintln!("meldpunt: {e}");
-        return ExitCode::from(2);
-    }
+    // The store first: a folder the service holds is refused before anything is written.
     let store = match Store::open(data) {
         Ok(store) => store,
         Err(e) => {
@@ -40,6 +35,12 @@ pub fn run(data: &Path, config_file: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if settings.demo
+        && let Err(e) = crate::demo::prepare(&mut settings)
+    {
+        eprintln!("meldpunt: {e}");
+        return ExitCode::from(2);
+    }
     let audit = match AuditLog::open(store.db()) {
         Ok(audit) => audit,
         Err(e) => {

@@ -240,3 +240,109 @@ async fn the_api_answers_401_without_a_good_token_and_404_for_another_desk() {
         401
     );
 }
+
+/// Posts a multipart upload (`csrf` and a `file` part) to a desk route.
+async fn upload(w: &World, cookie: Option<&str>, csrf: Option<&str>, path: &str) -> (u16, String) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(csrf) = csrf {
+        form = form.text("csrf", csrf.to_owned());
+    }
+    let sealed = age::encrypt(&w.app.desk_identity("ap").to_public(), b"sealed reply").unwrap();
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(sealed).file_name("reply.age"),
+    );
+    let mut request = w.app.client.post(w.app.url(path)).multipart(form);
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+#[actix_web::test]
+async fn uploads_to_another_desks_report_answer_like_a_missing_report() {
+    let w = world().await;
+    let b_csrf = w.app.desk_csrf(&w.b_cookie).await;
+    let a_csrf = w.app.desk_csrf(&w.a_cookie).await;
+    for route in ["reply-sealed", "transfer"] {
+        let path = format!("/desk/reports/{}/{route}", w.a_report);
+        let missing = format!("/desk/reports/0123456789abcdef/{route}");
+        let foreign = upload(&w, Some(&w.b_cookie), Some(&b_csrf), &path).await;
+        assert_eq!(foreign.0, 404, "{route}");
+        assert_eq!(
+            foreign,
+            upload(&w, Some(&w.b_cookie), Some(&b_csrf), &missing).await
+        );
+        assert_eq!(
+            upload(&w, None, Some(&a_csrf), &path).await.0,
+            401,
+            "{route}"
+        );
+        assert_eq!(
+            upload(&w, Some(&w.a_cookie), None, &path).await.0,
+            400,
+            "{route}: no CSRF"
+        );
+    }
+    let report = w.a_report.parse().unwrap();
+    assert_eq!(
+        w.app
+            .state
+            .store
+            .get(&report)
+            .unwrap()
+            .unwrap()
+            .replies()
+            .count(),
+        0
+    );
+    // A's own sealed reply is accepted; a file that is not age is refused.
+    let path = format!("/desk/reports/{}/reply-sealed", w.a_report);
+    assert_eq!(
+        upload(&w, Some(&w.a_cookie), Some(&a_csrf), &path).await.0,
+        303
+    );
+    assert_eq!(
+        w.app
+            .state
+            .store
+            .get(&report)
+            .unwrap()
+            .unwrap()
+            .replies()
+            .count(),
+        1
+    );
+    let not_age = reqwest::multipart::Form::new()
+        .text("csrf", a_csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("x.age"),
+        );
+    let refused = w
+        .app
+        .client
+        .post(w.app.url(&path))
+        .header("Cookie", &w.a_cookie)
+        .multipart(not_age)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("geen age-bestand"));
+    assert_eq!(
+        w.app
+            .state
+            .store
+            .get(&report)
+            .unwrap()
+            .unwrap()
+            .replies()
+            .count(),
+        1
+    );
+}
