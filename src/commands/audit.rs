@@ -32,6 +32,14 @@ fn verify(data: &Path) -> ExitCode {
     match log.verify() {
         Ok(count) => {
             println!("audit log intact: {count} entries");
+            // Whoever can write the database can rewrite the whole chain; a copy of the last hash
+            // kept elsewhere (a printout, another machine) is what catches that.
+            if let Some(last) = log.entries().ok().and_then(|e| e.last().cloned()) {
+                println!(
+                    "last entry {}: hash {} (keep a copy off this server)",
+                    last.seq, last.hash
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(AuditError::Broken { seq, reason }) => {
