@@ -33,6 +33,71 @@ pub enum Command {
         #[arg(long)]
         listen: Option<SocketAddr>,
     },
+    /// Offline: make a new desk identity and print its age1… recipient.
+    #[command(
+        after_help = "Examples:\n  meldpunt keygen --out ap-desk.key\n  meldpunt keygen --out ap-desk.key.age --passphrase   # asks for a passphrase"
+    )]
+    Keygen {
+        /// Where to write the identity (never overwritten; mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+        /// Protect the file with a passphrase (asked for on the terminal, like `age -p`).
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// Offline: check and decrypt a bundle into a new folder, with safe file names.
+    #[command(
+        after_help = "Example:\n  meldpunt open report-3f9a1c2b.tar --identity ap-desk.key --out ~/cases/3f9a1c2b"
+    )]
+    Open {
+        /// The bundle (.tar) downloaded from the desk area or the API.
+        bundle: PathBuf,
+        /// The desk's identity file (plain, passphrase-protected, or plugin).
+        #[arg(long)]
+        identity: PathBuf,
+        /// A folder to write into; it must not exist yet or be empty.
+        #[arg(long)]
+        out: PathBuf,
+        /// Stop writing after this many MiB of decrypted data, so a bundle cannot fill the disk.
+        #[arg(long, default_value_t = 4096)]
+        max_mib: u64,
+    },
+    /// Offline: encrypt a reply to the reporter (and the desk) for upload.
+    #[command(
+        after_help = "Example:\n  meldpunt seal-reply --bundle report-3f9a1c2b.tar --identity ap-desk.key --message reply.txt --out reply.age"
+    )]
+    SealReply {
+        /// The report's bundle (its tip tells the reporter's recipient).
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        identity: PathBuf,
+        /// A text file with the reply.
+        #[arg(long)]
+        message: PathBuf,
+        /// Where to write the sealed reply (.age); never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Offline: re-seal a whole report for another desk, as a package the server accepts.
+    #[command(
+        after_help = "Example:\n  meldpunt transfer --bundle report-3f9a1c2b.tar --identity ap-desk.key --to-desk om --to age1… --out transfer-3f9a1c2b.tar\n  meldpunt transfer --bundle report-3f9a1c2b.tar --identity ap-desk.key --to-desk om --to om-recipients.txt --out transfer.tar"
+    )]
+    Transfer {
+        #[arg(long)]
+        bundle: PathBuf,
+        #[arg(long)]
+        identity: PathBuf,
+        /// The new desk's id, as configured on the server (e.g. om).
+        #[arg(long)]
+        to_desk: String,
+        /// The new desk's recipients: age1… keys, or files with one per line (repeatable).
+        #[arg(long, required = true)]
+        to: Vec<String>,
+        /// Where to write the transfer package (.tar); never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Manage desk officers and their API tokens (run while the service is stopped).
     #[command(subcommand)]
     Officer(OfficerCommand),

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod kdf;
+pub mod offline;
 pub mod random;
 pub mod receipt;
 pub mod reporter;

@@ -26,6 +26,26 @@ fn main() -> ExitCode {
         Command::Officer(command) => commands::officer::run(command),
         Command::Audit(command) => commands::audit::run(command),
         Command::Purge { data, config } => commands::purge::run(&data.data, config.as_deref()),
+        Command::Keygen { out, passphrase } => commands::offline::keygen(&out, passphrase),
+        Command::Open {
+            bundle,
+            identity,
+            out,
+            max_mib,
+        } => commands::open::run(&bundle, &identity, &out, max_mib),
+        Command::SealReply {
+            bundle,
+            identity,
+            message,
+            out,
+        } => commands::offline::seal_reply(&bundle, &identity, &message, &out),
+        Command::Transfer {
+            bundle,
+            identity,
+            to_desk,
+            to,
+            out,
+        } => commands::offline::transfer(&bundle, &identity, &to_desk, &to, &out),
     }
 }
 

@@ -4,4 +4,6 @@
 
 pub mod audit;
 pub mod officer;
+pub mod offline;
+pub mod open;
 pub mod purge;

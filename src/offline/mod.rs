@@ -1,0 +1,37 @@
+//! The offline desk tool: everything an officer does on the machine that never touches the
+//! network — make a key, open a bundle, seal a reply, re-seal a report for another desk. What
+//! leaves this machine is ciphertext only. Bundles come from a server that may be compromised,
+//! so every byte of them is treated as hostile (see [`open`]).
+
+pub mod identity;
+pub mod keygen;
+pub mod open;
+pub mod reseal;
+pub mod sanitize;
+
+/// Why an offline command stopped. Every message says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum OfflineError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "the identity file {0} holds no usable identity (expected AGE-SECRET-KEY-1…, AGE-PLUGIN-…, or a passphrase-protected age file)"
+    )]
+    NoIdentity(String),
+    #[error("wrong passphrase, or the identity file is damaged")]
+    Passphrase,
+    #[error("the bundle is not acceptable: {0}")]
+    Hostile(String),
+    #[error("{0}")]
+    Crypto(String),
+}

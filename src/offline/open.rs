@@ -1,0 +1,1 @@
+//! Opening a bundle (being written).

@@ -1,0 +1,1 @@
+//! Sealing replies and re-sealing for a transfer (being written).

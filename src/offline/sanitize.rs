@@ -1,0 +1,1 @@
+//! Safe file names (being written).
