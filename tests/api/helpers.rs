@@ -104,6 +104,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let client = reqwest::Client::builder()
         .local_address(CLIENT_ADDRESS.parse::<std::net::IpAddr>().unwrap())
         .redirect(reqwest::redirect::Policy::none())
+        // A fresh connection per request: a pooled one may be closed by the server's keep-alive
+        // timeout while a test runs a slow command, which reqwest reports as an incomplete message.
+        .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     TestApp {
@@ -130,6 +133,11 @@ pub fn attachment(name: &str, bytes: Vec<u8>) -> reqwest::multipart::Part {
 }
 
 impl TestApp {
+    pub fn clock_today(&self) -> meldpunt::domain::Day {
+        use meldpunt::domain::Clock;
+        self.clock.today()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

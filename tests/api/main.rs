@@ -9,5 +9,6 @@ mod followup;
 mod headers;
 mod helpers;
 mod logs;
+mod offline;
 mod robustness;
 mod submit;
