@@ -252,7 +252,7 @@ impl Store {
             file.temp.persist(&target)?;
         }
         // Folder times too would date the report to the second.
-        for folder in [&dir, &self.reports_dir()] {
+        for folder in [&dir, &self.reports_dir(), &self.tmp_dir()] {
             std::fs::File::open(folder)?.set_times(blurred)?;
         }
         durable::sync_dir(&dir)?;

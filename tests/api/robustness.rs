@@ -149,7 +149,16 @@ async fn stored_files_carry_the_day_not_the_second() {
     let files = app.report_files();
     assert!(!files.is_empty());
     let folders = files.iter().map(|f| f.parent().unwrap().to_owned());
-    for path in files.iter().cloned().chain(folders) {
+    let database = files_under(&app.data.path().join("db"));
+    assert!(!database.is_empty());
+    let others = ["db", "reports", "tmp"].map(|d| app.data.path().join(d));
+    for path in files
+        .iter()
+        .cloned()
+        .chain(folders)
+        .chain(database)
+        .chain(others)
+    {
         let meta = std::fs::metadata(&path).unwrap();
         assert_eq!(
             meta.mtime() % 86_400,
