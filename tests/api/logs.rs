@@ -26,6 +26,16 @@ async fn the_log_of_a_whole_run_holds_no_receipt_content_or_address() {
         .send()
         .await;
 
+    // Officer secrets must not reach the log either: a password, a code, a bearer token.
+    let _ = app
+        .desk_login_attempt("LOGCHECK-officer", "LOGCHECK-password-long", "123456")
+        .await;
+    let _ = app
+        .client
+        .get(app.url("/desk/api/v1/reports"))
+        .header("Authorization", "Bearer LOGCHECK-token")
+        .send()
+        .await;
     let log = captured_log();
     assert!(
         log.contains("route=/submit"),
