@@ -32,6 +32,9 @@ pub enum OfflineError {
     Passphrase,
     #[error("the bundle is not acceptable: {0}")]
     Hostile(String),
+    /// The `--out` folder of `open` exists and is not an empty folder, or cannot be made.
+    #[error("{0}; choose a new --out folder")]
+    OutFolder(String),
     #[error("{0}")]
     Crypto(String),
 }
