@@ -1,0 +1,224 @@
+//! Every reporter page and every desk page, each in the state a person meets it in (with and
+//! without an error, with a reply, …), checked with axe-core, by keyboard and at 320 px
+//! (see `audit.rs`).
+
+use crate::audit;
+use crate::chromedriver::{Chromedriver, Options, browser_installed};
+use crate::desk_helpers::PASSWORD;
+use crate::helpers::*;
+use crate::reporter::write_reply;
+use crate::steps::Steps;
+use crate::webdriver::Browser;
+
+const TEST: &str = "accessibility";
+
+#[actix_web::test]
+async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
+    if !browser_installed(TEST) {
+        return;
+    }
+    // One attachment at most, so that two give the "too large" page.
+    let app = spawn_app_with(|settings| settings.limits.files = 1).await;
+    app.add_officer("anna", "ap");
+    let driver = Chromedriver::start().await;
+    let options = Options {
+        javascript: true,
+        width: 1280,
+        height: 900,
+    };
+    let browser = driver.session(&options).await;
+    let mut steps = Steps::new(TEST, &browser);
+    let b = &browser;
+    let files = tempfile::tempdir().unwrap();
+    let paths: Vec<String> = ["een.txt", "twee.txt"]
+        .iter()
+        .map(|name| {
+            let path = files.path().join(name);
+            std::fs::write(&path, b"bijlage").unwrap();
+            path.display().to_string()
+        })
+        .collect();
+
+    steps
+        .run("scripts and axe run in this session", async {
+            b.goto("data:text/html,<title>off</title><script>document.title='on'</script>")
+                .await;
+            assert_eq!(b.title().await, "on", "the audit needs JavaScript");
+            // A page with known faults, so that "no violations" below means something.
+            b.goto("data:text/html,<title>x</title><img src='x.png'>")
+                .await;
+            let found = audit::axe(b).await.join("\n");
+            assert!(
+                found.contains("image-alt") && found.contains("html-has-lang"),
+                "{found}"
+            );
+        })
+        .await;
+
+    let pages = [
+        ("home", "/"),
+        ("home in English", "/en/"),
+        ("guide", "/guide"),
+        ("guide with advice", "/guide?what=crime&advice=no"),
+        ("submit", "/submit?desk=ap"),
+        ("follow-up", "/followup"),
+        ("not found (404)", "/bestaat-niet"),
+        ("desk login", "/desk/login"),
+        ("desk login in English", "/en/desk/login"),
+    ];
+    for (label, path) in pages {
+        let n = steps.count() + 1;
+        steps
+            .check(label, async {
+                b.goto(&app.url(path)).await;
+                audit::page(b, n, label).await
+            })
+            .await;
+    }
+
+    steps
+        .check("the skip link goes to the content", async {
+            b.goto(&app.url("/")).await;
+            audit::skip_link(b).await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("empty form (400)", async {
+            b.goto(&app.url("/submit")).await;
+            b.find("form[action='/submit'] button").await.follow().await;
+            assert_eq!(
+                b.wait_for("h1").await.text().await,
+                "Controleer het formulier"
+            );
+            audit::page(b, n, "empty form (400)").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("too many files (413)", async {
+            b.goto(&app.url("/submit")).await;
+            b.find("#message").await.send_keys("x").await;
+            b.find("#attachment")
+                .await
+                .send_keys(&paths.join("\n"))
+                .await;
+            b.find("form[action='/submit'] button").await.follow().await;
+            assert_eq!(b.wait_for("h1").await.text().await, "Te groot");
+            audit::page(b, n, "too many files (413)").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    let mut receipt = String::new();
+    steps
+        .check("receipt", async {
+            b.goto(&app.url("/submit?desk=ap")).await;
+            b.find("#message").await.send_keys("Een tip.").await;
+            b.find("form[action='/submit'] button").await.follow().await;
+            receipt = b.wait_for("p#receipt").await.text().await;
+            audit::page(b, n, "receipt").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("follow-up with a wrong code", async {
+            b.goto(&app.url("/followup")).await;
+            b.find("input#receipt")
+                .await
+                .send_keys("AAAA-BBBB-CCCC")
+                .await;
+            b.find("form[action='/followup'] button")
+                .await
+                .follow()
+                .await;
+            b.wait_for("#receipt-error").await;
+            audit::page(b, n, "follow-up with a wrong code").await
+        })
+        .await;
+
+    write_reply(&app, &receipt, "Dank u. Welke afdeling was het?");
+    reporter_session_pages(&mut steps, b, &app, &receipt).await;
+    desk_pages(&mut steps, b, &app).await;
+
+    steps.finish();
+    driver.close(browser).await;
+}
+
+async fn reporter_session_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp, receipt: &str) {
+    let n = steps.count() + 1;
+    steps
+        .check("thread with a reply", async {
+            b.goto(&app.url("/followup")).await;
+            b.find("input#receipt").await.send_keys(receipt).await;
+            b.find("form[action='/followup'] button")
+                .await
+                .follow()
+                .await;
+            b.wait_for(".reply").await;
+            audit::page(b, n, "thread with a reply").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("logged out", async {
+            b.find("form.logout button").await.follow().await;
+            assert_eq!(b.wait_for("h1").await.text().await, "U bent uitgelogd");
+            audit::page(b, n, "logged out").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("not logged in (401)", async {
+            b.goto(&app.url("/thread")).await;
+            assert_eq!(b.find("h1").await.text().await, "Niet ingelogd");
+            audit::page(b, n, "not logged in (401)").await
+        })
+        .await;
+}
+
+async fn desk_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp) {
+    let n = steps.count() + 1;
+    steps
+        .check("desk login with an error", async {
+            b.goto(&app.url("/desk/login")).await;
+            log_in(b, "000000").await;
+            b.wait_for("#login-error").await;
+            audit::page(b, n, "desk login with an error").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("desk inbox", async {
+            b.goto(&app.url("/desk/login")).await;
+            log_in(b, &app.totp("anna")).await;
+            b.wait_for("table.inbox").await;
+            audit::page(b, n, "desk inbox").await
+        })
+        .await;
+
+    let n = steps.count() + 1;
+    steps
+        .check("desk report", async {
+            b.find("table.inbox tbody a").await.follow().await;
+            b.wait_for("select#status").await;
+            audit::page(b, n, "desk report").await
+        })
+        .await;
+}
+
+async fn log_in(b: &Browser, code: &str) {
+    b.find("#name").await.send_keys("anna").await;
+    b.find("#password").await.send_keys(PASSWORD).await;
+    b.find("#code").await.send_keys(code).await;
+    b.find("form[action='/desk/login'] button")
+        .await
+        .follow()
+        .await;
+}
