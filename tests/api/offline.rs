@@ -288,3 +288,39 @@ async fn transfer_reseals_every_item_for_the_new_desk_and_keeps_replies_readable
         assert!(!plain.is_empty());
     }
 }
+
+#[actix_web::test]
+async fn a_real_bundle_opens_offline_to_the_exact_text_and_bytes() {
+    let app = spawn_app().await;
+    app.add_officer("anna", "ap");
+    let token = app.api_token("anna");
+    let file = random_bytes(70_000);
+    let text = "Ronde trip: de tip, precies zoals geschreven — ü, é, 😀";
+    let receipt = app
+        .submit("ap", text, vec![("../scan 1.pdf", file.clone())])
+        .await;
+    let report = app.report_of(&receipt).to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = download(&app, &token, &report, dir.path()).await;
+    let out = dir.path().join("case");
+    let key = app.data.path().join("demo-keys/ap.key");
+    let opened = meldpunt(
+        &["open", s(&bundle), "--identity", s(&key), "--out", s(&out)],
+        None,
+    );
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    assert_eq!(
+        std::fs::read_to_string(out.join("message.txt")).unwrap(),
+        text
+    );
+    assert_eq!(std::fs::read(out.join("scan 1.pdf")).unwrap(), file);
+    let twice = meldpunt(
+        &["open", s(&bundle), "--identity", s(&key), "--out", s(&out)],
+        None,
+    );
+    assert_eq!(
+        twice.status.code(),
+        Some(2),
+        "never into the same folder twice"
+    );
+}
