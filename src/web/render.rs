@@ -13,7 +13,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 12] = templates![
+const TEMPLATES: [(&str, &str); 13] = templates![
     "base.html",
     "home.html",
     "guide.html",
@@ -23,6 +23,7 @@ const TEMPLATES: [(&str, &str); 12] = templates![
     "thread.html",
     "message.html",
     "macros.html",
+    "message_fields.html",
     "desk_login.html",
     "desk_inbox.html",
     "desk_report.html",

@@ -174,6 +174,24 @@ async fn officer(state: &web::Data<AppState>, req: &HttpRequest) -> Result<Actor
     })
 }
 
+/// Checks the token first (no one learns anything without one), then stores the raw body.
+async fn authorized_body(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    payload: web::Payload,
+    max: u64,
+) -> Result<crate::seal::TempPath, ApiFailure> {
+    officer(state, req).await?;
+    upload::raw_body(payload, &state.store.tmp_dir(), max)
+        .await
+        .map_err(|_| {
+            ApiFailure(
+                StatusCode::BAD_REQUEST,
+                "the body could not be read or is too large".into(),
+            )
+        })
+}
+
 async fn run<T: Send + 'static>(
     state: &web::Data<AppState>,
     req: &HttpRequest,
@@ -289,16 +307,8 @@ pub async fn reply(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    officer(&state, &req).await?;
     let max = crate::desk::service::SEALED_REPLY_MAX;
-    let upload = upload::raw_body(payload, &state.store.tmp_dir(), max)
-        .await
-        .map_err(|_| {
-            ApiFailure(
-                StatusCode::BAD_REQUEST,
-                "the body could not be read or is too large".into(),
-            )
-        })?;
+    let upload = authorized_body(&state, &req, payload, max).await?;
     let created = run(&state, &req, move |desk| {
         let record = desk.report(&id)?;
         if is_json {
@@ -369,16 +379,8 @@ pub async fn transfer(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
     let id = path.into_inner();
-    officer(&state, &req).await?;
-    let max = state.settings.limits.submission_bytes.saturating_mul(2);
-    let package = upload::raw_body(payload, &state.store.tmp_dir(), max)
-        .await
-        .map_err(|_| {
-            ApiFailure(
-                StatusCode::BAD_REQUEST,
-                "the body could not be read or is too large".into(),
-            )
-        })?;
+    let max = super::report::package_max(&state);
+    let package = authorized_body(&state, &req, payload, max).await?;
     let to = run(&state, &req, move |desk| {
         let record = desk.report(&id)?;
         let path = package

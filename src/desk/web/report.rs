@@ -17,7 +17,7 @@ use crate::web::session::Active;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 /// A transfer package may hold every item of a report, so allow twice a submission.
-fn package_max(state: &AppState) -> u64 {
+pub fn package_max(state: &AppState) -> u64 {
     state.settings.limits.submission_bytes.saturating_mul(2)
 }
 
