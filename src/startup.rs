@@ -25,6 +25,8 @@ pub enum StartError {
     Templates(String),
     #[error("cannot open the data folder: {0}")]
     Store(#[from] crate::store::StoreError),
+    #[error("another meldpunt service is running on this data folder")]
+    InUse,
     #[error("cannot prepare demo desks: {0}")]
     Demo(std::io::Error),
     #[error("cannot open the officers' records or the audit log: {0}")]
@@ -39,6 +41,8 @@ pub enum StartError {
 }
 
 pub struct Application {
+    /// Held while the service runs: one service per data folder (the admin commands need none).
+    _serving: std::fs::File,
     port: u16,
     server: Server,
     state: web::Data<AppState>,
@@ -64,14 +68,17 @@ impl Application {
         }
         let templates = Templates::load(settings.demo, settings.onion_address.clone())
             .map_err(StartError::Templates)?;
+        let serving = serve_lock(&settings.data)?;
         let store = Store::open(&settings.data)?;
+        store.recover()?;
         let salt = store.install_salt()?;
         let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
         let sessions = reporter::session::reporter_sessions(&settings.session);
         let store = Arc::new(store);
         let officers =
             Officers::open(store.clone()).map_err(|e| StartError::Officers(e.to_string()))?;
-        let audit = AuditLog::open(store.db()).map_err(|e| StartError::Officers(e.to_string()))?;
+        let audit =
+            AuditLog::open(&settings.data).map_err(|e| StartError::Officers(e.to_string()))?;
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,
@@ -121,6 +128,7 @@ impl Application {
         })?
         .run();
         Ok(Application {
+            _serving: serving,
             port,
             server,
             state,
@@ -145,6 +153,9 @@ impl Application {
                 tick.tick().await;
                 state.sessions.sweep();
                 state.officer_sessions.sweep();
+                let worker = state.clone();
+                // Best effort: the reserve comes back once the disk has room again.
+                let _ = web::block(move || worker.store.keep_reserve()).await;
                 let today = state.clock.today();
                 if last_purge != Some(today) {
                     last_purge = Some(today);
@@ -153,6 +164,22 @@ impl Application {
             }
         });
         self.server.await
+    }
+}
+
+/// Takes `DATA/serve.lock`, so that a second service on the same folder is refused: two would
+/// each sweep the other's uploads as crash leftovers. The lock goes with the process.
+fn serve_lock(data: &std::path::Path) -> Result<std::fs::File, StartError> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data.join("serve.lock"))
+        .map_err(|e| StartError::Store(e.into()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::InUse),
+        Err(std::fs::TryLockError::Error(e)) => Err(StartError::Store(e.into())),
     }
 }
 

@@ -495,7 +495,17 @@ async fn the_service_makes_only_system_calls_the_unit_filter_allows() {
         made.contains("fsync") && made.contains("accept4"),
         "{made:?}"
     );
-    let refused: Vec<&&str> = made.iter().filter(|c| !allowed.contains(**c)).collect();
+    // SQLite gives a new -wal or -shm file the database's owner with fchown, but only when it
+    // runs as root, as this test may; the unit runs the service as the user meldpunt.
+    let as_root = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+    let root_only = |c: &str| as_root && c == "fchown";
+    let refused: Vec<&&str> = made
+        .iter()
+        .filter(|c| !allowed.contains(**c) && !root_only(c))
+        .collect();
     assert!(
         refused.is_empty(),
         "the unit's filter would kill the service on {refused:?}"

@@ -1,11 +1,13 @@
 //! The audit log of officer actions: append-only and hash-chained, so that a changed, removed,
 //! reordered or cut-off entry shows when the chain is verified (`meldpunt audit verify`).
 //!
-//! Entries live in the sled tree `audit`, keyed by their sequence number (8 bytes, big-endian, so
-//! sled's order is the log's order), each a JSON [`Entry`] whose `prev` is the hash of the entry
-//! before. The chain alone cannot notice that its last entries were removed, so the tree
-//! `audit_head` keeps the last sequence number and hash, written in the same transaction as the
-//! entry. Reporters never appear here: the log is about what officers did.
+//! Entries live in their own SQLite database, `DATA/db/audit.sqlite`, apart from the reports: the
+//! log keeps second-precision times and report ids for as long as it lives, and must not sit in
+//! the same pages and WAL as the reports' records, whose order it would date and whose deletion
+//! it would outlast. Each row of `audit` is a JSON [`Entry`] under its sequence number, whose
+//! `prev` is the hash of the entry before. The chain alone cannot notice that its last entries
+//! were removed, so `audit_head` keeps the last sequence number and hash, written in the same
+//! transaction as the entry. Reporters never appear here: the log is about what officers did.
 //!
 //! The chain is not keyed: someone who can write the database can rebuild it from the point they
 //! changed. It shows any change short of that; pinning it against a rewrite would need a copy of
@@ -14,11 +16,12 @@
 mod entry;
 mod verify;
 
-use std::sync::{Mutex, PoisonError};
+use std::path::Path;
 
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::store::{Database, DbError};
 
 pub use entry::{Action, Entry, GENESIS, MAX_TEXT};
 
@@ -30,12 +33,30 @@ pub enum AuditError {
     Broken { seq: u64, reason: String },
 }
 
+impl From<DbError> for AuditError {
+    fn from(e: DbError) -> AuditError {
+        AuditError::Store(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for AuditError {
+    fn from(e: rusqlite::Error) -> AuditError {
+        DbError::from(e).into()
+    }
+}
+
+/// The schema of `audit.sqlite`, as numbered migrations.
+const MIGRATIONS: &[crate::store::database::Migration] = &["CREATE TABLE audit (
+         seq   INTEGER PRIMARY KEY,
+         entry TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE audit_head (
+         one  INTEGER PRIMARY KEY CHECK (one = 1),
+         head TEXT NOT NULL
+     ) STRICT;"];
+
 pub struct AuditLog {
-    entries: sled::Tree,
-    head: sled::Tree,
-    /// Serialises appends, so two never take the same sequence number, and keeps `verify` from
-    /// reading the entries and the head on either side of an append.
-    append: Mutex<()>,
+    db: Database,
 }
 
 /// The last entry's sequence number and hash, as kept in `audit_head`.
@@ -51,22 +72,24 @@ impl Head {
     }
 }
 
-/// The one key of the `audit_head` tree.
-const HEAD_KEY: &[u8] = b"head";
-
 impl AuditLog {
-    /// Opens the log in the given sled database (trees "audit" and "audit_head").
-    pub fn open(db: &sled::Db) -> Result<AuditLog, AuditError> {
+    /// Opens (or creates) the log of a data folder, `DATA/db/audit.sqlite`.
+    pub fn open(data: &Path) -> Result<AuditLog, AuditError> {
+        let dir = data.join("db");
+        std::fs::create_dir_all(&dir).map_err(store_error)?;
+        AuditLog::open_file(&dir.join("audit.sqlite"))
+    }
+
+    /// Opens the log in the given database file.
+    pub fn open_file(path: &Path) -> Result<AuditLog, AuditError> {
         Ok(AuditLog {
-            entries: db.open_tree("audit").map_err(store_error)?,
-            head: db.open_tree("audit_head").map_err(store_error)?,
-            append: Mutex::new(()),
+            db: Database::open(path, MIGRATIONS)?,
         })
     }
 
     /// Appends one entry; returns its sequence number. Free text is capped at [`MAX_TEXT`]
-    /// characters with control characters replaced. Does not fsync: the caller makes the database
-    /// durable together with the change the entry records.
+    /// characters with control characters replaced. One immediate transaction, durable when this
+    /// returns; processes that append at once (the service and an admin command) take turns.
     pub fn append(
         &self,
         time: u64,
@@ -75,7 +98,6 @@ impl AuditLog {
         report: Option<&str>,
         detail: Option<&str>,
     ) -> Result<u64, AuditError> {
-        let _guard = self.append.lock().unwrap_or_else(PoisonError::into_inner);
         let draft = Entry {
             seq: 0,
             time,
@@ -86,53 +108,85 @@ impl AuditLog {
             prev: String::new(),
             hash: String::new(),
         };
-        (&self.entries, &self.head)
-            .transaction(|(entries, head)| {
-                let last = match head.get(HEAD_KEY)? {
-                    None => None,
-                    Some(bytes) => Some(Head::decode(&bytes).ok_or_else(damaged_head)?),
-                };
-                let entry = chained(draft.clone(), last);
-                let key = entry.seq.to_be_bytes();
-                // Never overwrite: a head that lags behind the stored entries is a broken log,
-                // and the entries it does not know are evidence.
-                if entries.get(key)?.is_some() {
-                    return Err(abort(verify::broken(entry.seq, "already exists")));
-                }
-                let link = Head {
-                    seq: entry.seq,
-                    hash: entry.hash.clone(),
-                };
-                entries.insert(&key, encode(&entry)?)?;
-                head.insert(HEAD_KEY, encode(&link)?)?;
-                Ok(entry.seq)
-            })
-            .map_err(|e| match e {
-                TransactionError::Abort(e) => e,
-                TransactionError::Storage(e) => store_error(e),
-            })
+        self.db.write(|tx| {
+            let last = match read_head(tx)? {
+                None => None,
+                Some(text) => Some(Head::decode(text.as_bytes()).ok_or_else(damaged_head)?),
+            };
+            let entry = chained(draft, last);
+            let seq = i64::try_from(entry.seq)
+                .map_err(|_| verify::broken(entry.seq, "is out of range"))?;
+            let taken: Option<i64> = tx
+                .query_row("SELECT seq FROM audit WHERE seq = ?1", [seq], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            // Never overwrite: a head that lags behind the stored entries is a broken log, and
+            // the entries it does not know are evidence.
+            if taken.is_some() {
+                return Err(verify::broken(entry.seq, "already exists"));
+            }
+            let link = Head {
+                seq: entry.seq,
+                hash: entry.hash.clone(),
+            };
+            tx.execute(
+                "INSERT INTO audit (seq, entry) VALUES (?1, ?2)",
+                params![seq, encode(&entry)?],
+            )?;
+            tx.execute(
+                "INSERT INTO audit_head (one, head) VALUES (1, ?1)
+                 ON CONFLICT (one) DO UPDATE SET head = ?1",
+                [encode(&link)?],
+            )?;
+            Ok(entry.seq)
+        })
     }
 
     /// Checks the whole chain; `Ok(number of entries)`, or `Err(Broken)` naming the first bad
-    /// entry and why.
+    /// entry and why. Entries and head are read from one snapshot.
     pub fn verify(&self) -> Result<u64, AuditError> {
-        let _guard = self.append.lock().unwrap_or_else(PoisonError::into_inner);
-        let head = self.head.get(HEAD_KEY).map_err(store_error)?;
-        verify::chain(&self.entries, head.as_deref())
+        self.db.read(|tx| {
+            let head = read_head(tx)?;
+            let mut query = tx.prepare("SELECT seq, entry FROM audit ORDER BY seq")?;
+            let rows = query.query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })?;
+            verify::chain(
+                rows.map(|row| row.map_err(AuditError::from)),
+                head.as_deref(),
+            )
+        })
     }
 
     /// All entries in order, as stored (no chain check; see [`AuditLog::verify`]).
     pub fn entries(&self) -> Result<Vec<Entry>, AuditError> {
-        self.entries
-            .iter()
-            .map(|item| {
-                let (key, value) = item.map_err(store_error)?;
-                let seq = verify::key_seq(&key)
-                    .ok_or_else(|| AuditError::Store("a malformed audit key".into()))?;
-                verify::parse(seq, &value)
+        self.db.read(|tx| {
+            let mut query = tx.prepare("SELECT seq, entry FROM audit ORDER BY seq")?;
+            let rows = query.query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })?;
+            rows.map(|row| {
+                let (seq, value) = row?;
+                verify::parse(u64::try_from(seq).unwrap_or(0), value.as_bytes())
             })
             .collect()
+        })
     }
+
+    /// The database, for tests that tamper with it as an intruder would.
+    #[doc(hidden)]
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+}
+
+fn read_head(tx: &rusqlite::Connection) -> Result<Option<String>, AuditError> {
+    Ok(tx
+        .query_row("SELECT head FROM audit_head WHERE one = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?)
 }
 
 /// Gives the draft its place after `last` and seals it with its hash.
@@ -149,18 +203,12 @@ fn chained(mut entry: Entry, last: Option<Head>) -> Entry {
     entry
 }
 
-fn encode(value: &impl Serialize) -> Result<Vec<u8>, ConflictableTransactionError<AuditError>> {
-    serde_json::to_vec(value).map_err(|e| abort(store_error(e)))
+fn encode(value: &impl Serialize) -> Result<String, AuditError> {
+    serde_json::to_string(value).map_err(store_error)
 }
 
-fn abort(e: AuditError) -> ConflictableTransactionError<AuditError> {
-    ConflictableTransactionError::Abort(e)
-}
-
-fn damaged_head() -> ConflictableTransactionError<AuditError> {
-    abort(AuditError::Store(
-        "the audit head record is damaged; run `meldpunt audit verify`".into(),
-    ))
+fn damaged_head() -> AuditError {
+    AuditError::Store("the audit head record is damaged; run `meldpunt audit verify`".into())
 }
 
 fn store_error(e: impl std::fmt::Display) -> AuditError {

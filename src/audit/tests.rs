@@ -1,18 +1,34 @@
-//! Tests of the audit log: each tampering is done directly in sled, as an intruder with the
-//! database would, and must be named at the right entry.
+//! Tests of the audit log: each tampering is done directly in the database, as an intruder with
+//! the file would, and must be named at the right entry.
 
 use super::*;
 
-fn db() -> sled::Db {
-    sled::Config::new().temporary(true).open().unwrap()
+/// A log in a fresh folder; the folder lives as long as the value.
+struct Db {
+    log: AuditLog,
+    _dir: tempfile::TempDir,
 }
 
-/// A log of `n` entries by alternating officers.
-fn log_with(db: &sled::Db, n: u64) -> AuditLog {
-    let log = AuditLog::open(db).unwrap();
+impl std::ops::Deref for Db {
+    type Target = AuditLog;
+    fn deref(&self) -> &AuditLog {
+        &self.log
+    }
+}
+
+fn db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    Db {
+        log: AuditLog::open(dir.path()).unwrap(),
+        _dir: dir,
+    }
+}
+
+/// Appends `n` entries by alternating officers to the log.
+fn log_with(db: &Db, n: u64) -> &AuditLog {
     for i in 1..=n {
         let officer = if i % 2 == 0 { "j.devries" } else { "a.bakker" };
-        let seq = log
+        let seq = db
             .append(
                 1_700_000_000 + i,
                 officer,
@@ -23,15 +39,34 @@ fn log_with(db: &sled::Db, n: u64) -> AuditLog {
             .unwrap();
         assert_eq!(seq, i);
     }
-    log
+    &db.log
 }
 
-fn tree(db: &sled::Db) -> sled::Tree {
-    db.open_tree("audit").unwrap()
+/// Runs SQL on the log's database behind its back.
+fn sql(log: &AuditLog, statement: &str, values: impl rusqlite::Params) {
+    log.database()
+        .connection()
+        .unwrap()
+        .execute(statement, values)
+        .unwrap();
 }
 
-fn key(seq: u64) -> [u8; 8] {
-    seq.to_be_bytes()
+fn stored(log: &AuditLog, seq: i64) -> String {
+    log.database()
+        .connection()
+        .unwrap()
+        .query_row("SELECT entry FROM audit WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn put(log: &AuditLog, seq: i64, value: &str) {
+    sql(
+        log,
+        "UPDATE audit SET entry = ?2 WHERE seq = ?1",
+        rusqlite::params![seq, value],
+    );
 }
 
 fn broken_at(result: Result<u64, AuditError>) -> (u64, String) {
@@ -54,19 +89,16 @@ fn an_intact_chain_of_several_entries_verifies() {
 
 #[test]
 fn an_empty_log_verifies_with_no_entries() {
-    assert_eq!(AuditLog::open(&db()).unwrap().verify().unwrap(), 0);
+    assert_eq!(db().verify().unwrap(), 0);
 }
 
 #[test]
 fn a_changed_field_is_caught_at_that_entry() {
     let db = db();
     let log = log_with(&db, 5);
-    let mut entry: Entry =
-        serde_json::from_slice(&tree(&db).get(key(3)).unwrap().unwrap()).unwrap();
+    let mut entry: Entry = serde_json::from_str(&stored(log, 3)).unwrap();
     entry.officer = "someone.else".into();
-    tree(&db)
-        .insert(key(3), serde_json::to_vec(&entry).unwrap())
-        .unwrap();
+    put(log, 3, &serde_json::to_string(&entry).unwrap());
     let (seq, reason) = broken_at(log.verify());
     assert_eq!(seq, 3);
     assert!(reason.contains("hash"), "{reason}");
@@ -76,13 +108,10 @@ fn a_changed_field_is_caught_at_that_entry() {
 fn a_changed_entry_given_a_fresh_hash_breaks_the_link_to_the_next() {
     let db = db();
     let log = log_with(&db, 5);
-    let mut entry: Entry =
-        serde_json::from_slice(&tree(&db).get(key(3)).unwrap().unwrap()).unwrap();
+    let mut entry: Entry = serde_json::from_str(&stored(log, 3)).unwrap();
     entry.action = Action::Login;
     entry.hash = entry.expected_hash();
-    tree(&db)
-        .insert(key(3), serde_json::to_vec(&entry).unwrap())
-        .unwrap();
+    put(log, 3, &serde_json::to_string(&entry).unwrap());
     assert_eq!(broken_at(log.verify()).0, 4);
 }
 
@@ -90,7 +119,7 @@ fn a_changed_entry_given_a_fresh_hash_breaks_the_link_to_the_next() {
 fn a_deleted_middle_entry_is_caught_as_missing() {
     let db = db();
     let log = log_with(&db, 5);
-    tree(&db).remove(key(3)).unwrap();
+    sql(log, "DELETE FROM audit WHERE seq = 3", []);
     let (seq, reason) = broken_at(log.verify());
     assert_eq!(seq, 3);
     assert!(reason.contains("missing"), "{reason}");
@@ -100,7 +129,7 @@ fn a_deleted_middle_entry_is_caught_as_missing() {
 fn a_deleted_last_entry_is_caught_by_the_head() {
     let db = db();
     let log = log_with(&db, 5);
-    tree(&db).remove(key(5)).unwrap();
+    sql(log, "DELETE FROM audit WHERE seq = 5", []);
     let (seq, reason) = broken_at(log.verify());
     assert_eq!(seq, 5);
     assert!(reason.contains("missing"), "{reason}");
@@ -110,7 +139,7 @@ fn a_deleted_last_entry_is_caught_by_the_head() {
 fn deleting_every_entry_is_caught_at_the_first() {
     let db = db();
     let log = log_with(&db, 3);
-    tree(&db).clear().unwrap();
+    sql(log, "DELETE FROM audit", []);
     assert_eq!(broken_at(log.verify()).0, 1);
 }
 
@@ -118,10 +147,9 @@ fn deleting_every_entry_is_caught_at_the_first() {
 fn two_swapped_entries_are_caught_at_the_first_of_them() {
     let db = db();
     let log = log_with(&db, 5);
-    let two = tree(&db).get(key(2)).unwrap().unwrap();
-    let four = tree(&db).get(key(4)).unwrap().unwrap();
-    tree(&db).insert(key(2), four).unwrap();
-    tree(&db).insert(key(4), two).unwrap();
+    let (two, four) = (stored(log, 2), stored(log, 4));
+    put(log, 2, &four);
+    put(log, 4, &two);
     let (seq, reason) = broken_at(log.verify());
     assert_eq!(seq, 2);
     assert!(reason.contains("swapped"), "{reason}");
@@ -131,7 +159,7 @@ fn two_swapped_entries_are_caught_at_the_first_of_them() {
 fn an_entry_that_is_not_json_is_caught() {
     let db = db();
     let log = log_with(&db, 4);
-    tree(&db).insert(key(2), &b"{not json"[..]).unwrap();
+    put(log, 2, "{not json");
     let (seq, reason) = broken_at(log.verify());
     assert_eq!(seq, 2);
     assert!(reason.contains("JSON"), "{reason}");
@@ -141,12 +169,9 @@ fn an_entry_that_is_not_json_is_caught() {
 fn an_entry_with_a_field_the_hash_does_not_cover_is_caught() {
     let db = db();
     let log = log_with(&db, 3);
-    let mut value: serde_json::Value =
-        serde_json::from_slice(&tree(&db).get(key(2)).unwrap().unwrap()).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&stored(log, 2)).unwrap();
     value["note"] = "approved by the board".into();
-    tree(&db)
-        .insert(key(2), serde_json::to_vec(&value).unwrap())
-        .unwrap();
+    put(log, 2, &serde_json::to_string(&value).unwrap());
     assert_eq!(broken_at(log.verify()).0, 2);
 }
 
@@ -154,7 +179,7 @@ fn an_entry_with_a_field_the_hash_does_not_cover_is_caught() {
 fn a_removed_head_is_caught_and_appending_then_overwrites_nothing() {
     let db = db();
     let log = log_with(&db, 3);
-    db.open_tree("audit_head").unwrap().clear().unwrap();
+    sql(log, "DELETE FROM audit_head", []);
     assert_eq!(broken_at(log.verify()).0, 3);
     let before = log.entries().unwrap();
     assert!(log.append(9, "x", Action::Logout, None, None).is_err());
@@ -165,12 +190,13 @@ fn a_removed_head_is_caught_and_appending_then_overwrites_nothing() {
 fn appending_after_reopening_continues_the_chain() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
-        log_with(&db, 3);
-        db.flush().unwrap();
+        let first = Db {
+            log: AuditLog::open(dir.path()).unwrap(),
+            _dir: tempfile::tempdir().unwrap(),
+        };
+        log_with(&first, 3);
     }
-    let db = sled::open(dir.path()).unwrap();
-    let log = AuditLog::open(&db).unwrap();
+    let log = AuditLog::open(dir.path()).unwrap();
     let seq = log
         .append(1_800_000_000, "a.bakker", Action::Logout, None, Some("bye"))
         .unwrap();
@@ -183,7 +209,7 @@ fn appending_after_reopening_continues_the_chain() {
 #[test]
 fn free_text_is_capped_and_cannot_forge_a_new_line() {
     let db = db();
-    let log = AuditLog::open(&db).unwrap();
+    let log = &db.log;
     let forged = "a.bakker\n1700000000 j.devries deletion r9\u{202E}";
     let long = "x".repeat(10_000);
     log.append(1, forged, Action::Reply, Some(&long), Some("ok\r\u{1b}[2J"))
@@ -232,7 +258,7 @@ fn the_hash_uses_the_same_action_names_as_the_stored_json() {
 #[test]
 fn none_and_empty_text_hash_differently() {
     let db = db();
-    let log = AuditLog::open(&db).unwrap();
+    let log = &db.log;
     log.append(1, "a", Action::Reply, None, Some("")).unwrap();
     let mut entry = log.entries().unwrap().remove(0);
     let with_empty = entry.expected_hash();

@@ -3,26 +3,31 @@
 //! recorded. The first entry that fails is named, because everything after it is suspect too.
 
 use super::entry::{Entry, GENESIS};
-use super::{AuditError, Head, store_error};
+use super::{AuditError, Head};
 
-/// Checks the chain in `entries` against the stored head record; returns the number of entries.
-pub(super) fn chain(entries: &sled::Tree, head: Option<&[u8]>) -> Result<u64, AuditError> {
+/// Checks the stored `(seq, entry)` rows, in order, against the stored head record; returns the
+/// number of entries.
+pub(super) fn chain(
+    entries: impl Iterator<Item = Result<(i64, String), AuditError>>,
+    head: Option<&str>,
+) -> Result<u64, AuditError> {
     let mut last = Head {
         seq: 0,
         hash: GENESIS.to_owned(),
     };
-    for item in entries.iter() {
-        let (key, value) = item.map_err(store_error)?;
-        last = link(&last, &key, &value)?;
+    for item in entries {
+        let (key, value) = item?;
+        last = link(&last, key, value.as_bytes())?;
     }
-    end(&last, head)?;
+    end(&last, head.map(str::as_bytes))?;
     Ok(last.seq)
 }
 
 /// Checks the entry stored under `key` as the successor of `prev`; returns its own link.
-fn link(prev: &Head, key: &[u8], value: &[u8]) -> Result<Head, AuditError> {
+fn link(prev: &Head, key: i64, value: &[u8]) -> Result<Head, AuditError> {
     let expected = prev.seq + 1;
-    let seq = key_seq(key).ok_or_else(|| broken(expected, "is stored under a malformed key"))?;
+    let seq =
+        u64::try_from(key).map_err(|_| broken(expected, "is stored under a malformed key"))?;
     if seq != expected {
         return Err(broken(
             expected,
@@ -63,11 +68,6 @@ pub(super) fn parse(seq: u64, value: &[u8]) -> Result<Entry, AuditError> {
             format!("is not a valid entry (bad JSON at column {})", e.column()),
         )
     })
-}
-
-/// The sequence number a key stands for, if it is one.
-pub(super) fn key_seq(key: &[u8]) -> Option<u64> {
-    <[u8; 8]>::try_from(key).ok().map(u64::from_be_bytes)
 }
 
 /// The stored chain must end where the head says: this is what catches a removed tail.

@@ -53,8 +53,9 @@ fn verify(data: &Path) -> ExitCode {
     }
 }
 
-/// Opens the folder the way the service does, so a running service's lock is respected.
+/// Opens the log of an existing data folder, also while the service runs (the caller has checked
+/// that the folder exists).
 fn open_log(data: &Path) -> Result<AuditLog, String> {
-    let store = Store::open(data).map_err(|e| e.to_string())?;
-    AuditLog::open(store.db()).map_err(|e| e.to_string())
+    Store::open(data).map_err(|e| e.to_string())?;
+    AuditLog::open(data).map_err(|e| e.to_string())
 }

@@ -1,6 +1,6 @@
-//! The administrative subcommands. Each opens the data folder itself, which fails with a clear
-//! message while the service holds it (sled allows one process), so nothing changes under a
-//! running service.
+//! The administrative subcommands. Each opens the data folder itself; the database serves many
+//! processes, so they work while the service runs, and what they change counts for the service's
+//! very next request.
 
 pub mod audit;
 pub mod officer;

@@ -1,8 +1,9 @@
 //! `meldpunt officer …`: adding, listing and removing desk officers, and creating and revoking
-//! their API tokens, on a stopped installation's data folder.
+//! their API tokens, also while the service runs: it reads officers and tokens from the
+//! database at every request, so a change here counts from its next request.
 //!
 //! Exit codes: 0 done; 1 nothing to act on (no such officer or token); 2 refused or failed
-//! (missing data folder, the service holds the folder, bad input, storage errors). Nothing is
+//! (missing data folder, bad input, storage errors). Nothing is
 //! changed on 1 or 2. Secrets printed here (the TOTP enrolment, a new token) go to stdout only,
 //! once; messages go to stderr.
 
@@ -77,7 +78,6 @@ const ADMIN: &str = "admin (command line)";
 struct Admin {
     officers: Officers,
     audit: AuditLog,
-    store: Arc<Store>,
 }
 
 impl Admin {
@@ -89,13 +89,9 @@ impl Admin {
             )));
         }
         let store = Arc::new(Store::open(data).map_err(|e| Failure::Refused(e.to_string()))?);
-        let audit = AuditLog::open(store.db()).map_err(|e| Failure::Refused(e.to_string()))?;
-        let officers = Officers::open(store.clone())?;
-        Ok(Admin {
-            officers,
-            audit,
-            store,
-        })
+        let audit = AuditLog::open(data).map_err(|e| Failure::Refused(e.to_string()))?;
+        let officers = Officers::open(store)?;
+        Ok(Admin { officers, audit })
     }
 
     /// Appends one audited action and makes it durable.
@@ -103,9 +99,7 @@ impl Admin {
         self.audit
             .append(SystemClock.now_unix(), ADMIN, action, None, Some(detail))
             .map_err(|e| Failure::Refused(format!("audit log: {e}")))?;
-        self.store
-            .commit()
-            .map_err(|e| Failure::Refused(e.to_string()))
+        Ok(())
     }
 }
 

@@ -27,7 +27,7 @@ pub fn run(data: &Path, config_file: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The store first: a folder the service holds is refused before anything is written.
+    // The store first: a folder of an older format is refused before anything is written.
     let store = match Store::open(data) {
         Ok(store) => store,
         Err(e) => {
@@ -41,7 +41,7 @@ pub fn run(data: &Path, config_file: Option<&Path>) -> ExitCode {
         eprintln!("meldpunt: {e}");
         return ExitCode::from(2);
     }
-    let audit = match AuditLog::open(store.db()) {
+    let audit = match AuditLog::open(data) {
         Ok(audit) => audit,
         Err(e) => {
             eprintln!("meldpunt: {e}");

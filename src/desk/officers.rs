@@ -1,7 +1,9 @@
 //! Desk officers: their accounts (name, desk, Argon2id password hash, TOTP secret), their API
-//! tokens, and the login check with its lock-out. Everything lives in three sled trees of the
-//! store — `officers`, `officer_tokens` and `login_failures` — and every change is made durable
-//! before a method returns, so an officer added or a token revoked stays so after a crash.
+//! tokens, and the login check with its lock-out. Everything lives in three tables of the
+//! store's database — `officers`, `officer_tokens` and `login_failures` — and every change is one
+//! transaction, durable before a method returns. Nothing is cached: every request reads the
+//! database, so an officer added, removed or revoked by `meldpunt officer …` while the service
+//! runs counts from the very next request.
 //!
 //! The secrets are kept where they cannot leak by accident: the TOTP secret and password hash
 //! sit in `secrecy` types that do not print, API tokens are stored only as their SHA-256, and a
@@ -14,16 +16,15 @@ mod record;
 mod tests;
 mod tokens;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use totp_rs::Totp;
 
 use crate::domain::DeskId;
-use crate::store::{Store, StoreError};
+use crate::store::{Database, DbError, Store, StoreError};
 use credentials::{hash_password, random_totp_secret, totp_for};
-use record::StoredOfficer;
 
 /// The shortest password an officer may have, in characters.
 const MIN_PASSWORD_CHARS: usize = 14;
@@ -123,9 +124,15 @@ impl From<StoreError> for OfficerError {
     }
 }
 
-impl From<sled::Error> for OfficerError {
-    fn from(e: sled::Error) -> OfficerError {
+impl From<DbError> for OfficerError {
+    fn from(e: DbError) -> OfficerError {
         OfficerError::Store(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for OfficerError {
+    fn from(e: rusqlite::Error) -> OfficerError {
+        DbError::from(e).into()
     }
 }
 
@@ -146,35 +153,25 @@ pub fn validate_name(name: &str) -> Result<(), OfficerError> {
 
 /// The officers of an installation, on top of the shared store.
 pub struct Officers {
-    /// Kept to make writes durable with [`Store::commit`].
+    /// The database the officer tables live in.
     store: Arc<Store>,
-    officers: sled::Tree,
-    tokens: sled::Tree,
-    failures: sled::Tree,
     /// Verified instead of an officer's hash when the name is unknown, so that both cost the same.
     dummy_hash: SecretString,
     /// Checked instead of an officer's TOTP secret when the name is unknown, for the same reason.
     dummy_totp: SecretBox<[u8; 20]>,
     password_checks: AtomicU64,
-    /// Serialises read-modify-write of records (accepted TOTP steps, failure counts, tokens), so
-    /// two concurrent logins cannot both accept one code.
-    write: Mutex<()>,
 }
 
 impl Officers {
-    /// Opens the officer trees. Hashes one random password to make the dummy hash (one Argon2
+    /// The officers of the store's database. Hashes one random password to make the dummy hash (one Argon2
     /// run, tens of milliseconds).
     pub fn open(store: Arc<Store>) -> Result<Officers, OfficerError> {
         let mut dummy_password = zeroize::Zeroizing::new([0u8; 32]);
         crate::random::fill(dummy_password.as_mut());
         Ok(Officers {
-            officers: store.tree("officers")?,
-            tokens: store.tree("officer_tokens")?,
-            failures: store.tree("login_failures")?,
             dummy_hash: hash_password(dummy_password.as_ref())?,
             dummy_totp: random_totp_secret(),
             password_checks: AtomicU64::new(0),
-            write: Mutex::new(()),
             store,
         })
     }
@@ -192,7 +189,7 @@ impl Officers {
             return Err(OfficerError::WeakPassword);
         }
         // Checked before the Argon2 work too, so a duplicate is refused at once.
-        if self.officers.contains_key(name.as_bytes())? {
+        if self.get(name)?.is_some() {
             return Err(OfficerError::Exists(name.to_owned()));
         }
         let officer = Officer {
@@ -206,25 +203,22 @@ impl Officers {
             .totp()?
             .to_url()
             .map_err(|e| OfficerError::Store(format!("TOTP enrolment failed: {e}")))?;
-        {
-            let _guard = self.write_guard();
-            if self.officers.contains_key(name.as_bytes())? {
+        self.db().write(|tx| {
+            if record::read_officer(tx, name)?.is_some() {
                 return Err(OfficerError::Exists(name.to_owned()));
             }
-            self.put_officer(&officer)?;
-        }
-        self.store.commit()?;
+            record::insert_officer(tx, &officer)
+        })?;
         Ok((officer, SecretString::from(uri)))
     }
 
     /// Every officer with their tokens, ordered by name (tokens by creation time).
     pub fn list(&self) -> Result<Vec<OfficerSummary>, OfficerError> {
-        let mut tokens = self.all_tokens()?;
-        tokens.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        let (officers, tokens) = self.db().read(|tx| {
+            Ok::<_, OfficerError>((record::all_officers(tx)?, record::all_tokens(tx)?))
+        })?;
         let mut summaries = Vec::new();
-        for entry in self.officers.iter() {
-            let (_, value) = entry?;
-            let officer = StoredOfficer::decode(&value)?.into_officer()?;
+        for officer in officers {
             let mine = tokens
                 .iter()
                 .filter(|t| t.officer == officer.name)
@@ -244,26 +238,20 @@ impl Officers {
     }
 
     pub fn get(&self, name: &str) -> Result<Option<Officer>, OfficerError> {
-        match self.officers.get(name.as_bytes())? {
-            Some(value) => Ok(Some(StoredOfficer::decode(&value)?.into_officer()?)),
-            None => Ok(None),
-        }
+        record::read_officer(&*self.db().connection()?, name)
     }
 
     /// Removes the officer and revokes all their tokens. Ok(false) if there was none.
     pub fn remove(&self, name: &str) -> Result<bool, OfficerError> {
-        {
-            let _guard = self.write_guard();
-            if !self.officers.contains_key(name.as_bytes())? {
+        // One transaction: the officer and every token of theirs go together, so no live token
+        // is left for a later officer of the same name to inherit.
+        self.db().write(|tx| {
+            if tx.execute("DELETE FROM officers WHERE name = ?1", [name])? == 0 {
                 return Ok(false);
             }
-            // Tokens first: should the process die in between, an officer without tokens is
-            // left, never live tokens that a later officer of the same name would inherit.
-            self.revoke_tokens_of(name)?;
-            self.officers.remove(name.as_bytes())?;
-        }
-        self.store.commit()?;
-        Ok(true)
+            tokens::revoke_all_of(tx, name)?;
+            Ok(true)
+        })
     }
 
     /// How many password hashes `login` has verified since open (a test hook proving unknown
@@ -281,18 +269,7 @@ impl Officers {
         }
     }
 
-    fn put_officer(&self, officer: &Officer) -> Result<(), OfficerError> {
-        let value = StoredOfficer::from_officer(officer).encode()?;
-        self.officers
-            .insert(officer.name.as_bytes(), value.as_slice())?;
-        Ok(())
-    }
-
-    /// The write lock. Poisoning is harmless here (it guards no data of its own, only the order
-    /// of sled writes), so a panic elsewhere does not stop logins.
-    fn write_guard(&self) -> MutexGuard<'_, ()> {
-        self.write
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn db(&self) -> &Database {
+        self.store.database()
     }
 }

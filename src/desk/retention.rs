@@ -57,7 +57,6 @@ pub fn purge(
                 Some(&detail),
             )
             .map_err(|e| PurgeError::Audit(e.to_string()))?;
-        store.commit()?;
         deleted.push(record.id);
     }
     Ok(deleted)

@@ -1,7 +1,8 @@
-//! "Durable" means fsync'd, and sled's `flush()` alone only calls `sync_file_range`. This test runs
-//! the real binary under strace and checks the order of system calls for one tip: the ciphertexts
-//! are fsync'd and renamed into place, their folder is fsync'd, the database file itself is
-//! fsync'd — and only then is the receipt page written to the socket.
+//! "Durable" means fsync'd. This test runs the real binary under strace and checks the order of
+//! system calls for one tip: the ciphertexts are fsync'd and renamed into place, their folder is
+//! fsync'd, the record is written to SQLite's write-ahead log and the log is fsync'd (WAL with
+//! `synchronous=FULL` syncs at every commit) — and only then is the receipt page written to the
+//! socket.
 
 use std::path::Path;
 use std::process::Command;
@@ -39,7 +40,7 @@ async fn the_receipt_is_written_only_after_ciphertexts_folder_and_database_are_f
             "-o",
             &trace_arg,
             "-e",
-            "trace=fsync,fdatasync,sync_file_range,rename,renameat,renameat2,write,writev,sendto,sendmsg",
+            "trace=fsync,fdatasync,sync_file_range,rename,renameat,renameat2,write,writev,pwrite64,sendto,sendmsg",
         ],
     );
     let form = reqwest::multipart::Form::new()
@@ -103,13 +104,20 @@ fn check_order(trace: &str, data: &Path) {
             .iter()
             .any(|i| *i > last_rename && *i < receipt_write)
     );
-    let db_sync = position("fsync of the database file", &|l| {
-        l.contains("fsync(") && l.contains(&format!("{data}/db/db>"))
+    let wal = format!("{data}/db/meldpunt.sqlite-wal>");
+    let record_write = position("the record written to the WAL", &|l| {
+        l.contains("pwrite64(") && l.contains(&wal)
+    })
+    .into_iter()
+    .find(|i| *i > last_rename)
+    .expect("the record is written after the files are placed");
+    let wal_sync = position("fsync of the WAL", &|l| {
+        (l.contains("fsync(") || l.contains("fdatasync(")) && l.contains(&wal)
     });
     assert!(
-        db_sync
+        wal_sync
             .iter()
-            .any(|i| *i > last_rename && *i < receipt_write),
-        "the database file is fsync'd after the files are placed and before the receipt is sent"
+            .any(|i| *i > record_write && *i < receipt_write),
+        "the WAL holding the record is fsync'd before the receipt is sent"
     );
 }

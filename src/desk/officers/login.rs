@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::credentials::{TOTP_SKEW, TOTP_STEP_SECS, password_matches, totp_for};
-use super::record::{Failures, StoredOfficer};
+use super::record::{self, Failures};
 use super::{LoginOutcome, MAX_NAME_CHARS, Officer, OfficerError, Officers};
 
 /// The failure that first locks a name.
@@ -32,7 +32,7 @@ impl Officers {
         now_unix: u64,
     ) -> Result<LoginOutcome, OfficerError> {
         let key = failure_key(name);
-        let failures = self.failures_of(&key)?;
+        let failures = record::failures_of(&*self.db().connection()?, &key)?;
         if failures.locked_until > now_unix {
             return Ok(LoginOutcome::Locked {
                 until: failures.locked_until,
@@ -46,26 +46,24 @@ impl Officers {
         };
         let step = matched_step(secret, code, now_unix)?;
 
-        let outcome = {
-            let _guard = self.write_guard();
+        // One transaction: the accepted step and the failure count are re-read and written
+        // together, so two logins (in this process or another) cannot both accept one code.
+        self.db().write(|tx| {
             let accepted = match (password_ok, step, officer) {
-                (true, Some(step), Some(officer)) => self.accept_step(&officer.name, step)?,
+                (true, Some(step), Some(officer)) => accept_step(tx, &officer.name, step)?,
                 _ => None,
             };
             match accepted {
                 Some(officer) => {
-                    self.failures.remove(key.as_bytes())?;
-                    LoginOutcome::Success(officer)
+                    record::clear_failures(tx, &key)?;
+                    Ok(LoginOutcome::Success(officer))
                 }
                 None => {
-                    self.record_failure(&key, now_unix)?;
-                    LoginOutcome::Failed
+                    record_failure(tx, &key, now_unix)?;
+                    Ok(LoginOutcome::Failed)
                 }
             }
-        };
-        // Outside the lock: the fsyncs need not hold up other logins' checks.
-        self.store.commit()?;
-        Ok(outcome)
+        })
     }
 
     /// Verifies against the officer's hash, or the dummy one for an unknown name: the same
@@ -78,39 +76,34 @@ impl Officers {
         self.password_checks.fetch_add(1, Ordering::SeqCst);
         password_matches(hash, password) && officer.is_some()
     }
+}
 
-    /// Records `step` as the officer's last accepted one if it is later than the stored one —
-    /// re-read under the write lock, so a code is never accepted twice. Returns the updated
-    /// officer, or None if the step was used already or the officer has gone meanwhile.
-    fn accept_step(&self, name: &str, step: u64) -> Result<Option<Officer>, OfficerError> {
-        let Some(value) = self.officers.get(name.as_bytes())? else {
-            return Ok(None);
-        };
-        let mut officer = StoredOfficer::decode(&value)?.into_officer()?;
-        if step <= officer.last_step {
-            return Ok(None);
-        }
-        officer.last_step = step;
-        self.put_officer(&officer)?;
-        Ok(Some(officer))
+/// Records `step` as the officer's last accepted one if it is later than the stored one —
+/// re-read inside the transaction, so a code is never accepted twice. Returns the updated
+/// officer, or None if the step was used already or the officer has gone meanwhile.
+fn accept_step(
+    db: &rusqlite::Connection,
+    name: &str,
+    step: u64,
+) -> Result<Option<Officer>, OfficerError> {
+    let Some(mut officer) = record::read_officer(db, name)? else {
+        return Ok(None);
+    };
+    if step <= officer.last_step {
+        return Ok(None);
     }
+    officer.last_step = step;
+    record::set_last_step(db, name, step)?;
+    Ok(Some(officer))
+}
 
-    fn failures_of(&self, key: &str) -> Result<Failures, OfficerError> {
-        match self.failures.get(key.as_bytes())? {
-            Some(value) => Failures::decode(&value),
-            None => Ok(Failures::default()),
-        }
+fn record_failure(db: &rusqlite::Connection, key: &str, now_unix: u64) -> Result<(), OfficerError> {
+    let mut failures: Failures = record::failures_of(db, key)?;
+    failures.count = failures.count.saturating_add(1);
+    if failures.count >= LOCK_AFTER {
+        failures.locked_until = now_unix.saturating_add(lock_secs(failures.count));
     }
-
-    fn record_failure(&self, key: &str, now_unix: u64) -> Result<(), OfficerError> {
-        let mut failures = self.failures_of(key)?;
-        failures.count = failures.count.saturating_add(1);
-        if failures.count >= LOCK_AFTER {
-            failures.locked_until = now_unix.saturating_add(lock_secs(failures.count));
-        }
-        self.failures.insert(key.as_bytes(), failures.encode()?)?;
-        Ok(())
-    }
+    record::put_failures(db, key, &failures)
 }
 
 /// The name as typed, capped at 64 characters so a long name cannot bloat the tree.

@@ -1,78 +1,87 @@
-//! How officers, tokens and login failures are laid out in their sled trees: JSON values, keyed
-//! by officer name, by the SHA-256 of a token, and by the name as typed at login.
+//! How officers, tokens and login failures are laid out in their tables (`officers`,
+//! `officer_tokens`, `login_failures` of `DATA/db/meldpunt.sqlite`): one row each, keyed by
+//! officer name, by the SHA-256 of a token, and by the name as typed at login.
 //!
-//! The officer record carries the TOTP secret (hex) and the password hash, so its serialised
-//! forms are zeroized after use; sled's own page cache keeps a copy that we cannot reach, which
-//! is one more reason the data folder is readable by the service user only.
+//! Secrets read from a row go straight into `secrecy` types: the password hash's `String` is
+//! moved, not copied, and the TOTP secret is copied from SQLite's buffer into a `SecretBox`.
+//! SQLite's own page cache keeps a copy that we cannot reach, one more reason the database is
+//! readable by the service user only (mode 0600).
 
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
-use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
 
 use super::{Officer, OfficerError};
-use crate::domain::DeskId;
 
 fn damaged() -> OfficerError {
     OfficerError::Store("a stored officer record is damaged".into())
 }
 
-/// An officer as stored under their name in the `officers` tree.
-#[derive(Serialize, Deserialize)]
-pub(super) struct StoredOfficer {
-    name: String,
-    desk: DeskId,
-    password_hash: String,
-    /// 20 bytes, hex.
-    totp_secret: String,
-    last_step: u64,
-}
+const OFFICER_COLUMNS: &str = "name, desk, password_hash, totp_secret, last_step";
 
-impl Drop for StoredOfficer {
-    fn drop(&mut self) {
-        self.password_hash.zeroize();
-        self.totp_secret.zeroize();
-    }
-}
-
-impl StoredOfficer {
-    pub(super) fn from_officer(officer: &Officer) -> StoredOfficer {
-        StoredOfficer {
-            name: officer.name.clone(),
-            desk: officer.desk.clone(),
-            password_hash: officer.password_hash.expose_secret().to_owned(),
-            totp_secret: hex::encode(officer.totp_secret.expose_secret()),
-            last_step: officer.last_step,
+fn officer_from(row: &Row<'_>) -> rusqlite::Result<Result<Officer, OfficerError>> {
+    let name: String = row.get(0)?;
+    let desk: String = row.get(1)?;
+    let password_hash = SecretString::from(row.get::<_, String>(2)?);
+    let secret = row.get_ref(3)?.as_blob()?;
+    let last_step: i64 = row.get(4)?;
+    let mut copied = false;
+    let totp_secret = SecretBox::init_with_mut(|out: &mut [u8; 20]| {
+        if secret.len() == out.len() {
+            out.copy_from_slice(secret);
+            copied = true;
         }
-    }
-
-    pub(super) fn into_officer(self) -> Result<Officer, OfficerError> {
-        let mut decoded = Ok(());
-        let totp_secret = SecretBox::init_with_mut(|secret: &mut [u8; 20]| {
-            decoded = hex::decode_to_slice(&self.totp_secret, secret);
-        });
-        decoded.map_err(|_| damaged())?;
-        Ok(Officer {
-            name: self.name.clone(),
-            desk: self.desk.clone(),
-            password_hash: SecretString::from(self.password_hash.clone()),
-            totp_secret,
-            last_step: self.last_step,
-        })
-    }
-
-    pub(super) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, OfficerError> {
-        Ok(Zeroizing::new(
-            serde_json::to_vec(self).map_err(|_| damaged())?,
-        ))
-    }
-
-    pub(super) fn decode(bytes: &[u8]) -> Result<StoredOfficer, OfficerError> {
-        serde_json::from_slice(bytes).map_err(|_| damaged())
-    }
+    });
+    let (Ok(desk), Ok(last_step), true) = (desk.parse(), u64::try_from(last_step), copied) else {
+        return Ok(Err(damaged()));
+    };
+    Ok(Ok(Officer {
+        name,
+        desk,
+        password_hash,
+        totp_secret,
+        last_step,
+    }))
 }
 
-/// An API token as stored under the SHA-256 of the token in the `officer_tokens` tree.
-#[derive(Serialize, Deserialize)]
+pub(super) fn read_officer(db: &Connection, name: &str) -> Result<Option<Officer>, OfficerError> {
+    let sql = format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE name = ?1");
+    db.query_row(&sql, [name], officer_from)
+        .optional()?
+        .transpose()
+}
+
+pub(super) fn all_officers(db: &Connection) -> Result<Vec<Officer>, OfficerError> {
+    let sql = format!("SELECT {OFFICER_COLUMNS} FROM officers ORDER BY name");
+    let mut query = db.prepare(&sql)?;
+    let rows = query.query_map([], officer_from)?;
+    rows.map(|row| row?).collect()
+}
+
+pub(super) fn insert_officer(db: &Connection, officer: &Officer) -> Result<(), OfficerError> {
+    db.execute(
+        "INSERT INTO officers (name, desk, password_hash, totp_secret, last_step)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            officer.name,
+            officer.desk.as_str(),
+            officer.password_hash.expose_secret(),
+            &officer.totp_secret.expose_secret()[..],
+            i64::try_from(officer.last_step).map_err(|_| damaged())?,
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn set_last_step(db: &Connection, name: &str, step: u64) -> Result<(), OfficerError> {
+    let step = i64::try_from(step).map_err(|_| damaged())?;
+    db.execute(
+        "UPDATE officers SET last_step = ?2 WHERE name = ?1",
+        params![name, step],
+    )?;
+    Ok(())
+}
+
+/// An API token as stored under the SHA-256 of the token.
 pub(super) struct StoredToken {
     pub id: String,
     pub officer: String,
@@ -80,29 +89,70 @@ pub(super) struct StoredToken {
     pub revoked: bool,
 }
 
-impl StoredToken {
-    pub(super) fn encode(&self) -> Result<Vec<u8>, OfficerError> {
-        serde_json::to_vec(self).map_err(|_| damaged())
-    }
+const TOKEN_COLUMNS: &str = "id, officer, created, revoked";
 
-    pub(super) fn decode(bytes: &[u8]) -> Result<StoredToken, OfficerError> {
-        serde_json::from_slice(bytes).map_err(|_| damaged())
-    }
+fn token_from(row: &Row<'_>) -> rusqlite::Result<StoredToken> {
+    Ok(StoredToken {
+        id: row.get(0)?,
+        officer: row.get(1)?,
+        created: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+        revoked: row.get(3)?,
+    })
+}
+
+pub(super) fn token_by_key(
+    db: &Connection,
+    key: &[u8],
+) -> Result<Option<StoredToken>, OfficerError> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM officer_tokens WHERE key = ?1");
+    Ok(db.query_row(&sql, [key], token_from).optional()?)
+}
+
+pub(super) fn all_tokens(db: &Connection) -> Result<Vec<StoredToken>, OfficerError> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM officer_tokens ORDER BY created, id");
+    let mut query = db.prepare(&sql)?;
+    let rows = query.query_map([], token_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Consecutive login failures for one name, and until when it is locked (unix seconds).
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default)]
 pub(super) struct Failures {
     pub count: u32,
     pub locked_until: u64,
 }
 
-impl Failures {
-    pub(super) fn encode(&self) -> Result<Vec<u8>, OfficerError> {
-        serde_json::to_vec(self).map_err(|_| damaged())
-    }
+pub(super) fn failures_of(db: &Connection, key: &str) -> Result<Failures, OfficerError> {
+    let row = db
+        .query_row(
+            "SELECT count, locked_until FROM login_failures WHERE name = ?1",
+            [key],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((count, until)) => Failures {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            locked_until: u64::try_from(until).unwrap_or(0),
+        },
+        None => Failures::default(),
+    })
+}
 
-    pub(super) fn decode(bytes: &[u8]) -> Result<Failures, OfficerError> {
-        serde_json::from_slice(bytes).map_err(|_| damaged())
-    }
+pub(super) fn put_failures(db: &Connection, key: &str, f: &Failures) -> Result<(), OfficerError> {
+    db.execute(
+        "INSERT INTO login_failures (name, count, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name) DO UPDATE SET count = ?2, locked_until = ?3",
+        params![
+            key,
+            i64::from(f.count),
+            i64::try_from(f.locked_until).unwrap_or(i64::MAX)
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn clear_failures(db: &Connection, key: &str) -> Result<(), OfficerError> {
+    db.execute("DELETE FROM login_failures WHERE name = ?1", [key])?;
+    Ok(())
 }

@@ -8,7 +8,9 @@ use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::record::StoredToken;
+use rusqlite::{Connection, params};
+
+use super::record;
 use super::{Officer, OfficerError, Officers};
 
 const TOKEN_PREFIX: &str = "mp_";
@@ -27,97 +29,82 @@ impl Officers {
         token.push_str(&Zeroizing::new(hex::encode(&bytes[..])));
         let token = SecretString::from(token);
         let key = token_key(secrecy::ExposeSecret::expose_secret(&token));
-        let id = {
-            let _guard = self.write_guard();
-            if !self.officers.contains_key(name.as_bytes())? {
+        let created = i64::try_from(now_unix).unwrap_or(i64::MAX);
+        let id = self.db().write(|tx| {
+            if record::read_officer(tx, name)?.is_none() {
                 return Err(OfficerError::Unknown(name.to_owned()));
             }
-            let id = self.unused_token_id()?;
-            let record = StoredToken {
-                id: id.clone(),
-                officer: name.to_owned(),
-                created: now_unix,
-                revoked: false,
-            };
-            self.tokens.insert(key, record.encode()?)?;
-            id
-        };
-        self.store.commit()?;
+            let id = unused_token_id(tx)?;
+            tx.execute(
+                "INSERT INTO officer_tokens (key, id, officer, created, revoked)
+                 VALUES (?1, ?2, ?3, ?4, 0)",
+                params![&key[..], id, name, created],
+            )?;
+            Ok(id)
+        })?;
         Ok((id, token))
     }
 
     /// Revokes the token with this id. Ok(false) if there is no such token; revoking one that
     /// is revoked already is Ok(true) and changes nothing.
     pub fn revoke_token(&self, id: &str) -> Result<bool, OfficerError> {
-        {
-            let _guard = self.write_guard();
-            let Some((key, mut record)) = self.find_token(|t| t.id == id)?.pop() else {
-                return Ok(false);
-            };
-            if record.revoked {
-                return Ok(true);
+        self.db().write(|tx| {
+            let found: Option<bool> = tx
+                .query_row(
+                    "SELECT revoked FROM officer_tokens WHERE id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            match found {
+                None => Ok(false),
+                Some(true) => Ok(true),
+                Some(false) => {
+                    tx.execute("UPDATE officer_tokens SET revoked = 1 WHERE id = ?1", [id])?;
+                    Ok(true)
+                }
             }
-            record.revoked = true;
-            self.tokens.insert(key, record.encode()?)?;
-        }
-        self.store.commit()?;
-        Ok(true)
+        })
     }
 
     /// The officer a bearer token belongs to; None for an unknown or revoked token, or one whose
-    /// officer has since been removed.
+    /// officer has since been removed. Read from the database at every call, so a token revoked
+    /// by another process fails on its very next use.
     pub fn officer_for_token(&self, token: &str) -> Result<Option<Officer>, OfficerError> {
-        let Some(value) = self.tokens.get(token_key(token))? else {
-            return Ok(None);
-        };
-        let record = StoredToken::decode(&value)?;
-        if record.revoked {
-            return Ok(None);
+        let db = self.db().connection()?;
+        match record::token_by_key(&db, &token_key(token))? {
+            Some(record) if !record.revoked => record::read_officer(&db, &record.officer),
+            _ => Ok(None),
         }
-        self.get(&record.officer)
     }
+}
 
-    /// Marks every token of officer `name` revoked. The caller holds the write lock and commits.
-    pub(super) fn revoke_tokens_of(&self, name: &str) -> Result<(), OfficerError> {
-        for (key, mut record) in self.find_token(|t| t.officer == name && !t.revoked)? {
-            record.revoked = true;
-            self.tokens.insert(key, record.encode()?)?;
-        }
-        Ok(())
-    }
+/// Marks every token of officer `name` revoked, inside the caller's transaction.
+pub(super) fn revoke_all_of(db: &Connection, name: &str) -> Result<(), OfficerError> {
+    db.execute(
+        "UPDATE officer_tokens SET revoked = 1 WHERE officer = ?1",
+        [name],
+    )?;
+    Ok(())
+}
 
-    pub(super) fn all_tokens(&self) -> Result<Vec<StoredToken>, OfficerError> {
-        Ok(self
-            .find_token(|_| true)?
-            .into_iter()
-            .map(|(_, record)| record)
-            .collect())
-    }
-
-    /// Tokens are few (a handful per officer), so finding them by id or officer is a scan.
-    fn find_token(
-        &self,
-        wanted: impl Fn(&StoredToken) -> bool,
-    ) -> Result<Vec<(sled::IVec, StoredToken)>, OfficerError> {
-        let mut found = Vec::new();
-        for entry in self.tokens.iter() {
-            let (key, value) = entry?;
-            let record = StoredToken::decode(&value)?;
-            if wanted(&record) {
-                found.push((key, record));
-            }
-        }
-        Ok(found)
-    }
-
-    fn unused_token_id(&self) -> Result<String, OfficerError> {
-        loop {
-            let mut bytes = [0u8; 4];
-            crate::random::fill(&mut bytes);
-            let id = hex::encode(bytes);
-            if self.find_token(|t| t.id == id)?.is_empty() {
-                return Ok(id);
-            }
+/// A short public id (8 hex characters) that no token has yet.
+fn unused_token_id(db: &Connection) -> Result<String, OfficerError> {
+    loop {
+        let mut bytes = [0u8; 4];
+        crate::random::fill(&mut bytes);
+        let id = hex::encode(bytes);
+        let taken: i64 = db.query_row(
+            "SELECT count(*) FROM officer_tokens WHERE id = ?1",
+            [&id],
+            |row| row.get(0),
+        )?;
+        if taken == 0 {
+            return Ok(id);
         }
     }
 }

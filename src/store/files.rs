@@ -1,0 +1,207 @@
+//! The ciphertext files of the data folder: `reports/<report>/<item>.age`, the upload area `tmp/`,
+//! the install salt, and a small reserve file that keeps a start possible on a full disk.
+//!
+//! `File::sync_all` (fsync) makes a file's data durable; a rename or a removal only once its
+//! folder is fsync'd too, so every change here ends with the folder's fsync. File and folder
+//! times are set to the day, so they do not say when, to the second, a reporter acted.
+
+use std::collections::HashSet;
+use std::fs::{File, FileTimes};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::domain::{Day, ItemId, ReportId};
+use crate::seal::Sealed;
+
+/// What the reserve file holds back: enough for SQLite to make its WAL index and a few pages
+/// when a start finds the disk full.
+const RESERVE_BYTES: usize = 1024 * 1024;
+
+/// fsyncs a directory, making the names created, renamed or removed in it durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+pub struct Files {
+    root: PathBuf,
+}
+
+impl Files {
+    /// The files under `root`, creating `tmp/` and `reports/` when they are missing.
+    pub fn open(root: &Path) -> io::Result<Files> {
+        for dir in ["tmp", "reports"] {
+            std::fs::create_dir_all(root.join(dir))?;
+        }
+        Ok(Files {
+            root: root.to_owned(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+
+    pub fn report_dir(&self, id: &ReportId) -> PathBuf {
+        self.reports_dir().join(id.as_str())
+    }
+
+    pub fn item_path(&self, report: &ReportId, item: &ItemId) -> PathBuf {
+        self.report_dir(report).join(format!("{item}.age"))
+    }
+
+    /// Moves sealed temp files into the report's folder (made if need be) and makes them durable:
+    /// each file was fsync'd when sealed; here the renames are, by the folders' fsyncs.
+    pub fn place(&self, report: &ReportId, day: Day, files: Vec<Sealed>) -> io::Result<()> {
+        let dir = self.report_dir(report);
+        let fresh_dir = match std::fs::create_dir(&dir) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+            Err(e) => return Err(e),
+        };
+        let blurred = day_times(day);
+        for file in files {
+            let target = self.item_path(report, &file.id);
+            if let Some(path) = file.temp.path() {
+                File::options().write(true).open(path)?.set_times(blurred)?;
+            }
+            file.temp.persist(&target)?;
+        }
+        for folder in [&dir, &self.reports_dir(), &self.tmp_dir()] {
+            File::open(folder)?.set_times(blurred)?;
+        }
+        sync_dir(&dir)?;
+        if fresh_dir {
+            sync_dir(&self.reports_dir())?;
+        }
+        Ok(())
+    }
+
+    /// Removes item files (those already gone are fine) and makes the removal durable.
+    pub fn remove_items(&self, report: &ReportId, ids: &[ItemId]) -> io::Result<()> {
+        for id in ids {
+            match std::fs::remove_file(self.item_path(report, id)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        sync_dir(&self.report_dir(report))
+    }
+
+    /// Removes a report's folder and everything in it.
+    pub fn remove_report(&self, report: &ReportId) -> io::Result<()> {
+        match std::fs::remove_dir_all(self.report_dir(report)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        sync_dir(&self.reports_dir())
+    }
+
+    /// Empties `tmp/`: uploads and bundles a crash interrupted. Only the service does this, at
+    /// start, when no upload of its own can be running.
+    pub fn clear_tmp(&self) -> io::Result<()> {
+        for entry in std::fs::read_dir(self.tmp_dir())? {
+            std::fs::remove_file(entry?.path())?;
+        }
+        Ok(())
+    }
+
+    /// Removes report folders and item files that no record names: what a crash between placing
+    /// files and committing the record leaves behind. `known` gives the item file names of a
+    /// report, or None when there is no such report.
+    pub fn sweep(
+        &self,
+        known: impl Fn(&ReportId) -> io::Result<Option<HashSet<String>>>,
+    ) -> io::Result<()> {
+        for entry in std::fs::read_dir(self.reports_dir())? {
+            let entry = entry?;
+            let id = entry
+                .file_name()
+                .to_str()
+                .and_then(|name| name.parse::<ReportId>().ok());
+            let names = match id {
+                Some(id) => known(&id)?,
+                None => None,
+            };
+            match names {
+                None => std::fs::remove_dir_all(entry.path())?,
+                Some(names) => {
+                    for file in std::fs::read_dir(entry.path())? {
+                        let file = file?;
+                        if !file.file_name().to_str().is_some_and(|n| names.contains(n)) {
+                            std::fs::remove_file(file.path())?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The install-wide salt, created on first use (32 random bytes, mode 0600).
+    pub fn install_salt(&self) -> io::Result<Vec<u8>> {
+        let path = self.root.join("salt");
+        match std::fs::read(&path) {
+            Ok(salt) if salt.len() == 32 => return Ok(salt),
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the install salt is damaged",
+                ));
+            }
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            Err(_) => {}
+        }
+        let mut salt = vec![0u8; 32];
+        crate::random::fill(&mut salt);
+        write_new(&path, &salt)?;
+        sync_dir(&self.root)?;
+        Ok(salt)
+    }
+
+    /// Gives back the reserve, so that a start on a full disk has room to open the database.
+    /// True if there was one.
+    pub fn release_reserve(&self) -> bool {
+        std::fs::remove_file(self.reserve_path()).is_ok()
+    }
+
+    /// Puts the reserve back when there is room for it; on a full disk it waits for a later try.
+    pub fn keep_reserve(&self) {
+        let path = self.reserve_path();
+        if path.exists() {
+            return;
+        }
+        if write_new(&path, &vec![0u8; RESERVE_BYTES]).is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    fn reserve_path(&self) -> PathBuf {
+        self.root.join("reserve")
+    }
+}
+
+/// Writes a new file (mode 0600) and fsyncs it; never replaces one.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn day_times(day: Day) -> FileTimes {
+    FileTimes::new()
+        .set_modified(day.as_system_time())
+        .set_accessed(day.as_system_time())
+}

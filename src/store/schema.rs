@@ -1,0 +1,49 @@
+//! The schema of `DATA/meldpunt.sqlite`, as numbered migrations (see [`super::database`]).
+//! Append new steps; never edit one that has shipped.
+//!
+//! A report's record is one JSON document (`reports.record`) read and written whole inside one
+//! transaction; the columns beside it (desk, day, status) are copies for the inbox's queries,
+//! written from the same value. The lookup key (derived from the receipt) finds a report; no
+//! content and no exact time is stored anywhere.
+
+use super::database::Migration;
+
+pub const MIGRATIONS: &[Migration] = &[
+    // 1: reports, their lookup keys and the receipt-stretching costs in use; officers, their API
+    // tokens (stored as SHA-256 only) and login failures per typed name.
+    "CREATE TABLE reports (
+         id       TEXT PRIMARY KEY,
+         desk     TEXT NOT NULL,
+         received INTEGER NOT NULL,
+         status   TEXT NOT NULL,
+         record   TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX reports_by_desk ON reports (desk, status);
+     CREATE TABLE lookup (
+         key    BLOB PRIMARY KEY,
+         report TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE
+     ) WITHOUT ROWID, STRICT;
+     CREATE INDEX lookup_by_report ON lookup (report);
+     CREATE TABLE kdf_sets (
+         settings TEXT PRIMARY KEY
+     ) STRICT;
+     CREATE TABLE officers (
+         name          TEXT PRIMARY KEY,
+         desk          TEXT NOT NULL,
+         password_hash TEXT NOT NULL,
+         totp_secret   BLOB NOT NULL,
+         last_step     INTEGER NOT NULL
+     ) STRICT;
+     CREATE TABLE officer_tokens (
+         key     BLOB PRIMARY KEY,
+         id      TEXT NOT NULL UNIQUE,
+         officer TEXT NOT NULL,
+         created INTEGER NOT NULL,
+         revoked INTEGER NOT NULL
+     ) STRICT;
+     CREATE TABLE login_failures (
+         name         TEXT PRIMARY KEY,
+         count        INTEGER NOT NULL,
+         locked_until INTEGER NOT NULL
+     ) STRICT;",
+];
