@@ -29,13 +29,18 @@ pub use entry::{Action, Entry, GENESIS, MAX_TEXT};
 pub enum AuditError {
     #[error("storage failed: {0}")]
     Store(String),
+    #[error("the disk is full")]
+    DiskFull,
     #[error("audit entry {seq}: {reason}")]
     Broken { seq: u64, reason: String },
 }
 
 impl From<DbError> for AuditError {
     fn from(e: DbError) -> AuditError {
-        AuditError::Store(e.to_string())
+        match e {
+            DbError::DiskFull => AuditError::DiskFull,
+            other => AuditError::Store(other.to_string()),
+        }
     }
 }
 

@@ -46,7 +46,7 @@ fn verify(data: &Path) -> ExitCode {
             eprintln!("audit log BROKEN at entry {seq}: {reason}");
             ExitCode::FAILURE
         }
-        Err(e @ AuditError::Store(_)) => {
+        Err(e @ (AuditError::Store(_) | AuditError::DiskFull)) => {
             eprintln!("meldpunt: {e}");
             ExitCode::from(2)
         }

@@ -12,12 +12,15 @@ use actix_web::web;
 use serde::Serialize;
 
 use super::deadlines::{self, Deadlines, MAX_FEEDBACK_DAYS};
-use crate::audit::Action;
+use super::reply::ReplyError;
+use crate::audit::{Action, AuditError};
 use crate::bundle::{self, BundleManifest};
 use crate::domain::{DeskId, ItemId, ReportId};
 use crate::seal::{Sealed, TempPath};
 use crate::state::AppState;
-use crate::store::{Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent};
+use crate::store::{
+    Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent, StoreError,
+};
 
 /// Reasons and replies are short texts typed by an officer.
 pub const REASON_MAX: usize = 1_000;
@@ -32,12 +35,43 @@ pub enum DeskError {
     /// The request is wrong; the key names the message shown.
     #[error("invalid: {0}")]
     Invalid(&'static str),
+    /// Nothing was stored: the disk is full.
+    #[error("the disk is full")]
+    DiskFull,
     #[error("internal: {0}")]
     Internal(String),
 }
 
 fn internal(e: impl std::fmt::Display) -> DeskError {
     DeskError::Internal(e.to_string())
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> DeskError {
+        if e.is_disk_full() {
+            DeskError::DiskFull
+        } else {
+            internal(e)
+        }
+    }
+}
+
+impl From<AuditError> for DeskError {
+    fn from(e: AuditError) -> DeskError {
+        match e {
+            AuditError::DiskFull => DeskError::DiskFull,
+            other => internal(other),
+        }
+    }
+}
+
+impl From<ReplyError> for DeskError {
+    fn from(e: ReplyError) -> DeskError {
+        match e {
+            ReplyError::Store(e) => e.into(),
+            other => internal(other),
+        }
+    }
 }
 
 /// One line of the inbox.
@@ -100,14 +134,14 @@ impl DeskWork {
                 report.map(ReportId::as_str),
                 detail,
             )
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         Ok(())
     }
 
     /// A report of this officer's desk; `NotFound` for anything else.
     pub fn report(&self, id: &str) -> Result<ReportRecord, DeskError> {
         let id = ReportId::from_str(id).map_err(|_| DeskError::NotFound)?;
-        match self.state.store.get(&id).map_err(internal)? {
+        match self.state.store.get(&id).map_err(DeskError::from)? {
             Some(record) if record.desk == self.officer.desk => Ok(record),
             _ => Err(DeskError::NotFound),
         }
@@ -146,7 +180,7 @@ impl DeskWork {
             .state
             .store
             .all_reports()
-            .map_err(internal)?
+            .map_err(DeskError::from)?
             .into_iter()
             .filter(|r| r.desk == self.officer.desk)
             .map(|r| {
@@ -190,7 +224,7 @@ impl DeskWork {
                     }
                 }
             })
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         let detail = format!(
             "{} items{}",
             manifest.items.len(),
@@ -216,7 +250,7 @@ impl DeskWork {
             text,
             self.state.clock.today(),
         )
-        .map_err(internal)?;
+        .map_err(DeskError::from)?;
         self.audit(Action::Reply, Some(&record.id), Some("typed"))?;
         Ok(id)
     }
@@ -259,7 +293,7 @@ impl DeskWork {
         self.state
             .store
             .add_items(&record.id, vec![item], vec![sealed], today)
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         self.audit(Action::Reply, Some(&record.id), Some("sealed offline"))?;
         Ok(id)
     }
@@ -292,7 +326,7 @@ impl DeskWork {
                 r.status = to;
                 r.history.push(event);
             })
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         let detail = format!("{} -> {}", record.status.key(), to.key());
         self.audit(Action::StatusChange, Some(&record.id), Some(&detail))
     }
@@ -318,7 +352,7 @@ impl DeskWork {
                     reason,
                 })
             })
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         self.audit(
             Action::Extension,
             Some(&record.id),
@@ -384,7 +418,7 @@ impl DeskWork {
                 r.desk = new_desk;
                 r.downloaded.clear();
             })
-            .map_err(internal)?;
+            .map_err(DeskError::from)?;
         let detail = format!("{} -> {}", record.desk, to);
         self.audit(Action::Transfer, Some(&record.id), Some(&detail))?;
         Ok(to)

@@ -147,14 +147,16 @@ impl Database {
     /// Sets the database's file and folder times to the start of today (UTC): they change on
     /// every write, and must not say when, to the second, the last tip came. Best effort: a
     /// time that could not be set loses nothing. (The inode change time cannot be set.)
+    ///
+    /// By path, never through a file of our own: closing any descriptor of the database file
+    /// would drop every POSIX lock this process holds on it, SQLite's included, and another
+    /// process would then take this one's snapshot for unused and truncate the WAL under it.
     fn blur_times(&self) {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let midnight = std::time::UNIX_EPOCH + Duration::from_secs(now - now % 86_400);
-        let times = std::fs::FileTimes::new()
-            .set_modified(midnight)
-            .set_accessed(midnight);
+        let midnight =
+            filetime::FileTime::from_unix_time(i64::try_from(now - now % 86_400).unwrap_or(0), 0);
         let beside = |suffix: &str| {
             let mut name = self.path.clone().into_os_string();
             name.push(suffix);
@@ -168,9 +170,8 @@ impl Database {
             folder,
         ];
         for path in all.into_iter().flatten() {
-            if let Ok(file) = std::fs::File::open(&path) {
-                let _ = file.set_times(times);
-            }
+            // utimensat on the path (`set_file_times` of this crate opens the file instead).
+            let _ = filetime::set_symlink_file_times(&path, midnight, midnight);
         }
     }
 

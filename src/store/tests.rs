@@ -79,6 +79,7 @@ fn a_record_changed_in_one_process_is_seen_by_another_at_once() {
     service
         .create_report(&record(&id, vec![item()]), &lookup(2), vec![])
         .unwrap();
+    assert_eq!(service.get(&id).unwrap().unwrap().status, Status::Received);
     admin
         .update_record(&id, |r| r.status = Status::Closed)
         .unwrap();

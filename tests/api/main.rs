@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, a fresh data folder per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_live;
 mod desk_access;
 mod desk_helpers;
 mod desk_login;

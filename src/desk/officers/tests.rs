@@ -300,3 +300,27 @@ fn debug_output_of_an_officer_shows_name_and_desk_only() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_token_revoked_through_another_handle_fails_at_once() {
+    let data = tempfile::tempdir().unwrap();
+    let service = Officers::open(Arc::new(Store::open(data.path()).unwrap())).unwrap();
+    let admin = Officers::open(Arc::new(Store::open(data.path()).unwrap())).unwrap();
+    add(&service, "a");
+    let (id, token) = service.create_token("a", NOW).unwrap();
+    assert!(
+        service
+            .officer_for_token(token.expose_secret())
+            .unwrap()
+            .is_some()
+    );
+    assert!(admin.revoke_token(&id).unwrap());
+    assert!(
+        service
+            .officer_for_token(token.expose_secret())
+            .unwrap()
+            .is_none()
+    );
+    assert!(admin.remove("a").unwrap());
+    assert!(service.get("a").unwrap().is_none());
+}

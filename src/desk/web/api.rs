@@ -54,6 +54,10 @@ impl From<DeskError> for ApiFailure {
         match e {
             DeskError::NotFound => ApiFailure(StatusCode::NOT_FOUND, "no such report".into()),
             DeskError::Invalid(key) => ApiFailure(StatusCode::BAD_REQUEST, key.into()),
+            DeskError::DiskFull => ApiFailure(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "the disk is full; nothing was stored, try again later".into(),
+            ),
             DeskError::Internal(cause) => {
                 let op = crate::web::error::operation_id();
                 tracing::error!(operation = %op, cause = %cause, "api internal error");

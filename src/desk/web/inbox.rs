@@ -33,6 +33,7 @@ pub fn page_error(state: &AppState, lang: PageLang, error: DeskError) -> PageErr
     match error {
         DeskError::NotFound => state.fail(lang, Failure::NotFound),
         DeskError::Invalid(key) => state.fail(lang, Failure::Invalid(key)),
+        DeskError::DiskFull => state.fail(lang, Failure::DiskFull),
         DeskError::Internal(cause) => state.fail(lang, Failure::Internal(cause)),
     }
 }
