@@ -2,13 +2,17 @@
 //! without an error, with a reply, …), checked with axe-core, by keyboard and at 320 px
 //! (see `audit.rs`).
 
+use fantoccini::Client;
+use fantoccini::Locator::Css;
+use fantoccini::error::CmdError;
+
 use crate::audit;
 use crate::chromedriver::{Chromedriver, Options, browser_installed};
 use crate::desk_helpers::PASSWORD;
 use crate::helpers::*;
+use crate::page::{click_and_load, wait_for};
 use crate::reporter::write_reply;
 use crate::steps::Steps;
-use crate::webdriver::Browser;
 
 const TEST: &str = "accessibility";
 
@@ -20,7 +24,7 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     // One attachment at most, so that two give the "too large" page.
     let app = spawn_app_with(|settings| settings.limits.files = 1).await;
     app.add_officer("anna", "ap");
-    let driver = Chromedriver::start().await;
+    let mut driver = Chromedriver::start().await;
     let options = Options {
         javascript: true,
         width: 1280,
@@ -42,16 +46,17 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     steps
         .run("scripts and axe run in this session", async {
             b.goto("data:text/html,<title>off</title><script>document.title='on'</script>")
-                .await;
-            assert_eq!(b.title().await, "on", "the audit needs JavaScript");
+                .await?;
+            assert_eq!(b.title().await?, "on", "the audit needs JavaScript");
             // A page with known faults, so that "no violations" below means something.
             b.goto("data:text/html,<title>x</title><img src='x.png'>")
-                .await;
-            let found = audit::axe(b).await.join("\n");
+                .await?;
+            let found = audit::axe(b).await?.join("\n");
             assert!(
                 found.contains("image-alt") && found.contains("html-has-lang"),
                 "{found}"
             );
+            Ok(())
         })
         .await;
 
@@ -70,7 +75,7 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
         let n = steps.count() + 1;
         steps
             .check(label, async {
-                b.goto(&app.url(path)).await;
+                b.goto(&app.url(path)).await?;
                 audit::page(b, n, label).await
             })
             .await;
@@ -78,7 +83,7 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
 
     steps
         .check("the skip link goes to the content", async {
-            b.goto(&app.url("/")).await;
+            b.goto(&app.url("/")).await?;
             audit::skip_link(b).await
         })
         .await;
@@ -86,12 +91,10 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     let n = steps.count() + 1;
     steps
         .check("empty form (400)", async {
-            b.goto(&app.url("/submit")).await;
-            b.find("form[action='/submit'] button").await.follow().await;
-            assert_eq!(
-                b.wait_for("h1").await.text().await,
-                "Controleer het formulier"
-            );
+            b.goto(&app.url("/submit")).await?;
+            submit(b, "/submit").await?;
+            let h1 = wait_for(b, "h1").await?.text().await?;
+            assert_eq!(h1, "Controleer het formulier");
             audit::page(b, n, "empty form (400)").await
         })
         .await;
@@ -99,14 +102,12 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     let n = steps.count() + 1;
     steps
         .check("too many files (413)", async {
-            b.goto(&app.url("/submit")).await;
-            b.find("#message").await.send_keys("x").await;
-            b.find("#attachment")
-                .await
-                .send_keys(&paths.join("\n"))
-                .await;
-            b.find("form[action='/submit'] button").await.follow().await;
-            assert_eq!(b.wait_for("h1").await.text().await, "Te groot");
+            b.goto(&app.url("/submit")).await?;
+            b.find(Css("#message")).await?.send_keys("x").await?;
+            let attachment = b.find(Css("#attachment")).await?;
+            attachment.send_keys(&paths.join("\n")).await?;
+            submit(b, "/submit").await?;
+            assert_eq!(wait_for(b, "h1").await?.text().await?, "Te groot");
             audit::page(b, n, "too many files (413)").await
         })
         .await;
@@ -115,10 +116,10 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     let mut receipt = String::new();
     steps
         .check("receipt", async {
-            b.goto(&app.url("/submit?desk=ap")).await;
-            b.find("#message").await.send_keys("Een tip.").await;
-            b.find("form[action='/submit'] button").await.follow().await;
-            receipt = b.wait_for("p#receipt").await.text().await;
+            b.goto(&app.url("/submit?desk=ap")).await?;
+            b.find(Css("#message")).await?.send_keys("Een tip.").await?;
+            submit(b, "/submit").await?;
+            receipt = wait_for(b, "p#receipt").await?.text().await?;
             audit::page(b, n, "receipt").await
         })
         .await;
@@ -126,16 +127,11 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     let n = steps.count() + 1;
     steps
         .check("follow-up with a wrong code", async {
-            b.goto(&app.url("/followup")).await;
-            b.find("input#receipt")
-                .await
-                .send_keys("AAAA-BBBB-CCCC")
-                .await;
-            b.find("form[action='/followup'] button")
-                .await
-                .follow()
-                .await;
-            b.wait_for("#receipt-error").await;
+            b.goto(&app.url("/followup")).await?;
+            let field = b.find(Css("input#receipt")).await?;
+            field.send_keys("AAAA-BBBB-CCCC").await?;
+            submit(b, "/followup").await?;
+            wait_for(b, "#receipt-error").await?;
             audit::page(b, n, "follow-up with a wrong code").await
         })
         .await;
@@ -145,20 +141,20 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     desk_pages(&mut steps, b, &app).await;
 
     steps.finish();
-    driver.close(browser).await;
+    driver.close(browser).await.unwrap();
 }
 
-async fn reporter_session_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp, receipt: &str) {
+async fn reporter_session_pages(steps: &mut Steps<'_>, b: &Client, app: &TestApp, receipt: &str) {
     let n = steps.count() + 1;
     steps
         .check("thread with a reply", async {
-            b.goto(&app.url("/followup")).await;
-            b.find("input#receipt").await.send_keys(receipt).await;
-            b.find("form[action='/followup'] button")
-                .await
-                .follow()
-                .await;
-            b.wait_for(".reply").await;
+            b.goto(&app.url("/followup")).await?;
+            b.find(Css("input#receipt"))
+                .await?
+                .send_keys(receipt)
+                .await?;
+            submit(b, "/followup").await?;
+            wait_for(b, ".reply").await?;
             audit::page(b, n, "thread with a reply").await
         })
         .await;
@@ -166,8 +162,8 @@ async fn reporter_session_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestAp
     let n = steps.count() + 1;
     steps
         .check("logged out", async {
-            b.find("form.logout button").await.follow().await;
-            assert_eq!(b.wait_for("h1").await.text().await, "U bent uitgelogd");
+            click_and_load(&b.find(Css("form.logout button")).await?).await?;
+            assert_eq!(wait_for(b, "h1").await?.text().await?, "U bent uitgelogd");
             audit::page(b, n, "logged out").await
         })
         .await;
@@ -175,20 +171,20 @@ async fn reporter_session_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestAp
     let n = steps.count() + 1;
     steps
         .check("not logged in (401)", async {
-            b.goto(&app.url("/thread")).await;
-            assert_eq!(b.find("h1").await.text().await, "Niet ingelogd");
+            b.goto(&app.url("/thread")).await?;
+            assert_eq!(b.find(Css("h1")).await?.text().await?, "Niet ingelogd");
             audit::page(b, n, "not logged in (401)").await
         })
         .await;
 }
 
-async fn desk_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp) {
+async fn desk_pages(steps: &mut Steps<'_>, b: &Client, app: &TestApp) {
     let n = steps.count() + 1;
     steps
         .check("desk login with an error", async {
-            b.goto(&app.url("/desk/login")).await;
-            log_in(b, "000000").await;
-            b.wait_for("#login-error").await;
+            b.goto(&app.url("/desk/login")).await?;
+            log_in(b, "000000").await?;
+            wait_for(b, "#login-error").await?;
             audit::page(b, n, "desk login with an error").await
         })
         .await;
@@ -196,9 +192,9 @@ async fn desk_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp) {
     let n = steps.count() + 1;
     steps
         .check("desk inbox", async {
-            b.goto(&app.url("/desk/login")).await;
-            log_in(b, &app.totp("anna")).await;
-            b.wait_for("table.inbox").await;
+            b.goto(&app.url("/desk/login")).await?;
+            log_in(b, &app.totp("anna")).await?;
+            wait_for(b, "table.inbox").await?;
             audit::page(b, n, "desk inbox").await
         })
         .await;
@@ -206,19 +202,22 @@ async fn desk_pages(steps: &mut Steps<'_>, b: &Browser, app: &TestApp) {
     let n = steps.count() + 1;
     steps
         .check("desk report", async {
-            b.find("table.inbox tbody a").await.follow().await;
-            b.wait_for("select#status").await;
+            click_and_load(&b.find(Css("table.inbox tbody a")).await?).await?;
+            wait_for(b, "select#status").await?;
             audit::page(b, n, "desk report").await
         })
         .await;
 }
 
-async fn log_in(b: &Browser, code: &str) {
-    b.find("#name").await.send_keys("anna").await;
-    b.find("#password").await.send_keys(PASSWORD).await;
-    b.find("#code").await.send_keys(code).await;
-    b.find("form[action='/desk/login'] button")
-        .await
-        .follow()
-        .await;
+async fn log_in(b: &Client, code: &str) -> Result<(), CmdError> {
+    b.find(Css("#name")).await?.send_keys("anna").await?;
+    b.find(Css("#password")).await?.send_keys(PASSWORD).await?;
+    b.find(Css("#code")).await?.send_keys(code).await?;
+    submit(b, "/desk/login").await
+}
+
+/// Sends the form that posts to `action` with its button, and waits for the answer.
+async fn submit(b: &Client, action: &str) -> Result<(), CmdError> {
+    let button = format!("form[action='{action}'] button");
+    click_and_load(&b.find(Css(&button)).await?).await
 }

@@ -7,10 +7,13 @@
 //! - at 320 CSS pixels wide the page does not scroll sideways (WCAG 1.4.10 Reflow); a
 //!   screenshot of that width goes to `target/browser-screenshots/narrow-320/`.
 
+use fantoccini::Client;
+use fantoccini::error::CmdError;
+use fantoccini::key::Key;
 use serde_json::Value;
 
+use crate::page::press;
 use crate::steps::{file_name, target_dir};
-use crate::webdriver::Browser;
 
 const AXE: &str = include_str!("../vendor/axe.min.js");
 
@@ -47,45 +50,42 @@ return { inner: window.innerWidth, client: root.clientWidth, scroll: root.scroll
     .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 8) };";
 
-const TAB: &str = "\u{E004}";
-const ENTER: &str = "\u{E007}";
-
 /// All problems of the page now shown; empty when it passes.
-pub async fn page(b: &Browser, number: usize, label: &str) -> Vec<String> {
-    let mut problems = axe(b).await;
-    problems.extend(keyboard(b).await);
-    problems.extend(narrow(b, number, label).await);
-    problems
+pub async fn page(b: &Client, number: usize, label: &str) -> Result<Vec<String>, CmdError> {
+    let mut problems = axe(b).await?;
+    problems.extend(keyboard(b).await?);
+    problems.extend(narrow(b, number, label).await?);
+    Ok(problems)
 }
 
 /// The axe-core violations of the page now shown.
-pub async fn axe(b: &Browser) -> Vec<String> {
-    if b.execute("return typeof axe", vec![]).await != "object" {
-        b.execute(AXE, vec![]).await;
+pub async fn axe(b: &Client) -> Result<Vec<String>, CmdError> {
+    if b.execute("return typeof axe", vec![]).await? != "object" {
+        b.execute(AXE, vec![]).await?;
     }
-    strings(&b.execute_async(RUN_AXE, vec![]).await)
+    Ok(strings(&b.execute_async(RUN_AXE, vec![]).await?))
 }
 
-async fn keyboard(b: &Browser) -> Vec<String> {
+async fn keyboard(b: &Client) -> Result<Vec<String>, CmdError> {
     let mut problems = Vec::new();
-    let marked = b.execute(MARK_INTERACTIVE, vec![]).await;
+    let marked = b.execute(MARK_INTERACTIVE, vec![]).await?;
     for element in strings(&marked["positive"]) {
         problems.push(format!("positive tabindex: {element}"));
     }
     let wanted = strings(&marked["marks"]);
     let mut reached: Vec<String> = Vec::new();
-    for press in 0..wanted.len() + 3 {
-        b.press(TAB).await;
-        let focused = b.execute(FOCUSED, vec![]).await;
+    for count in 0..wanted.len() + 3 {
+        press(b, Key::Tab).await?;
+        let focused = b.execute(FOCUSED, vec![]).await?;
         let Some(mark) = focused["mark"].as_str() else {
             break;
         };
-        if press == 0 && !(focused["skip"] == true && focused["href"] == "#main") {
+        if count == 0 && !(focused["skip"] == true && focused["href"] == "#main") {
             problems.push(format!(
                 "the first Tab lands on {mark}, not the skip link to #main"
             ));
         }
-        if press == 0 && focused["visible"] != true {
+        if count == 0 && focused["visible"] != true {
             problems.push("the focused skip link is not on screen".to_owned());
         }
         if reached.first().is_some_and(|first| first == mark) {
@@ -96,54 +96,54 @@ async fn keyboard(b: &Browser) -> Vec<String> {
     for mark in wanted.iter().filter(|m| !reached.contains(m)) {
         problems.push(format!("Tab never reaches {mark}"));
     }
-    problems
+    Ok(problems)
 }
 
 /// The skip link works: the first Tab shows it, Enter follows it to `#main`, and the next Tab
 /// lands inside the main content rather than in the menu.
-pub async fn skip_link(b: &Browser) -> Vec<String> {
+pub async fn skip_link(b: &Client) -> Result<Vec<String>, CmdError> {
     let mut problems = Vec::new();
-    b.press(TAB).await;
-    let focused = b.execute(FOCUSED, vec![]).await;
+    press(b, Key::Tab).await?;
+    let focused = b.execute(FOCUSED, vec![]).await?;
     if focused["skip"] != true || focused["visible"] != true || focused["href"] != "#main" {
         problems.push(format!("first Tab: {focused}"));
     }
-    b.press(ENTER).await;
-    if !b.current_url().await.ends_with("#main") {
+    press(b, Key::Enter).await?;
+    if b.current_url().await?.fragment() != Some("main") {
         problems.push("Enter on the skip link does not go to #main".to_owned());
     }
-    b.press(TAB).await;
-    let next = b.execute(FOCUSED, vec![]).await;
+    press(b, Key::Tab).await?;
+    let next = b.execute(FOCUSED, vec![]).await?;
     if next["in_main"] != true {
         problems.push(format!(
             "after the skip link, Tab goes to {next}, outside main"
         ));
     }
-    problems
+    Ok(problems)
 }
 
-async fn narrow(b: &Browser, number: usize, label: &str) -> Vec<String> {
-    b.set_window_size(320, 800).await;
-    let measured = b.execute(OVERFLOW, vec![]).await;
+async fn narrow(b: &Client, number: usize, label: &str) -> Result<Vec<String>, CmdError> {
+    b.set_window_size(320, 800).await?;
+    let measured = b.execute(OVERFLOW, vec![]).await?;
     // Cells scrolled out of a narrow table's view always "need review" for contrast: at this
     // width only violations count.
     let violations = axe(b)
-        .await
+        .await?
         .into_iter()
         .filter(|p| !p.starts_with("needs review"));
     let mut problems: Vec<String> = violations.map(|p| format!("at 320 px: {p}")).collect();
     let dir = target_dir().join("browser-screenshots/narrow-320");
     std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join(format!("{number:02}-{}.png", file_name(label)));
-    std::fs::write(shot, b.screenshot().await).unwrap();
-    b.set_window_size(1280, 900).await;
+    std::fs::write(shot, b.screenshot().await?).unwrap();
+    b.set_window_size(1280, 900).await?;
     if measured["inner"] != 320 {
         problems.push(format!("the window did not narrow to 320 px: {measured}"));
     }
     if measured["scroll"].as_u64() > measured["client"].as_u64() {
         problems.push(format!("scrolls sideways at 320 px: {measured}"));
     }
-    problems
+    Ok(problems)
 }
 
 fn strings(value: &Value) -> Vec<String> {

@@ -1,23 +1,21 @@
-//! The `chromedriver` child process, and Chromium sessions started through it with the options
-//! the tests need (headless, fresh profile, JavaScript on or off).
+//! The `chromedriver` child process, and fantoccini sessions of Chromium started through it with
+//! the options the tests need (headless, a fresh profile, JavaScript on or off). The guard ends
+//! every session and kills and waits for chromedriver on every way out, a panic included.
 //!
-//! Why not fantoccini: with its default features off (no TLS), fantoccini 0.22 can only be built
-//! with `ClientBuilder::new(connector)`, where the connector must implement
-//! `hyper_util::client::legacy::connect::Connect`. `hyper-util` is not a dependency of this crate
-//! (only of fantoccini and reqwest), so a test cannot name such a connector without a change to
-//! `Cargo.toml`. The protocol is plain JSON over HTTP, so the few commands the tests need are
-//! written out in `webdriver.rs`, with the names fantoccini uses (`goto`, `find`, `execute`, …).
+//! fantoccini is built without TLS (the driver is on localhost), so the session needs a plain
+//! HTTP connector: `hyper-util`'s, hence that crate among the dev-dependencies.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
-
-use crate::webdriver::{Browser, send};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -40,13 +38,13 @@ pub fn browser_installed(test: &str) -> bool {
     false
 }
 
-/// A `chromedriver --port=N` child; on drop its sessions are ended (which stops their Chromium)
-/// and the process is killed.
+/// A `chromedriver` child; on drop its open sessions are ended (which stops their Chromium), the
+/// process is killed and waited for, and then the Chromium profiles are removed.
 pub struct Chromedriver {
     child: Child,
     port: u16,
-    sessions: Mutex<Vec<String>>,
-    http: reqwest::Client,
+    sessions: Vec<String>,
+    profiles: Vec<tempfile::TempDir>,
 }
 
 pub struct Options {
@@ -56,45 +54,47 @@ pub struct Options {
 }
 
 impl Chromedriver {
+    /// Starts chromedriver on a port of its own choosing (`--port=0`, read back from the line it
+    /// prints), so that no other process can take the port between choosing and binding it.
     pub async fn start() -> Chromedriver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(90))
-            .build()
-            .unwrap();
-        let driver = Chromedriver {
+        let stdout = child.stdout.take().unwrap();
+        let mut driver = Chromedriver {
             child,
-            port,
-            sessions: Mutex::new(Vec::new()),
-            http,
+            port: 0,
+            sessions: Vec::new(),
+            profiles: Vec::new(),
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let status = driver.http.get(driver.url("/status")).send().await;
-            if status.is_ok_and(|s| s.status().is_success()) {
-                return driver;
+        let (tell, port) = mpsc::channel();
+        // Reads the port, then drains the pipe until chromedriver is gone, so it never blocks
+        // on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split(" started successfully on port ").nth(1) {
+                    let _ = tell.send(rest.trim_end_matches('.').parse::<u16>());
+                }
             }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        driver.port = loop {
+            if let Ok(parsed) = port.try_recv() {
+                break parsed.expect("chromedriver prints its port");
+            }
+            let exited = driver.child.try_wait().unwrap();
+            assert!(exited.is_none(), "chromedriver exited early: {exited:?}");
             assert!(Instant::now() < deadline, "chromedriver did not come up");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        };
+        driver
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Starts Chromium with a fresh profile; JavaScript on or off.
-    pub async fn session(&self, options: &Options) -> Browser {
+    /// Starts Chromium with a fresh profile and the given window size, JavaScript on or off.
+    pub async fn session(&mut self, options: &Options) -> Client {
         let profile = tempfile::tempdir().unwrap();
         let mut chrome = json!({
             "binary": CHROMIUM,
@@ -106,35 +106,42 @@ impl Chromedriver {
             ],
         });
         if !options.javascript {
+            // The policy-level setting: pages cannot switch it back on.
             chrome["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
         }
-        let capabilities = json!({ "capabilities": { "alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": chrome,
-            "timeouts": { "implicit": 0, "pageLoad": 30_000, "script": 30_000 },
-        }}});
-        let answer = send(self.http.post(self.url("/session")).json(&capabilities)).await;
-        let id = answer["sessionId"]
-            .as_str()
-            .expect("a session id")
-            .to_owned();
-        self.sessions.lock().unwrap().push(id.clone());
-        let base = self.url(&format!("/session/{id}"));
-        Browser::new(self.http.clone(), base, id, profile)
+        let timeouts = json!({ "implicit": 0, "pageLoad": 30_000, "script": 30_000 });
+        let capabilities = serde_json::Map::from_iter([
+            ("browserName".to_owned(), json!("chrome")),
+            ("goog:chromeOptions".to_owned(), chrome),
+            ("timeouts".to_owned(), timeouts),
+        ]);
+        self.profiles.push(profile);
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver starts Chromium: {e}"));
+        let id = client.session_id().await.unwrap().expect("a session id");
+        self.sessions.push(id);
+        client
     }
 
     /// Ends a session (Chromium quits).
-    pub async fn close(&self, browser: Browser) {
-        send(self.http.delete(browser.base())).await;
-        self.sessions.lock().unwrap().retain(|s| s != browser.id());
+    pub async fn close(&mut self, browser: Client) -> Result<(), CmdError> {
+        let id = browser.session_id().await?;
+        browser.close().await?;
+        self.sessions.retain(|s| Some(s) != id.as_ref());
+        Ok(())
     }
 }
 
 impl Drop for Chromedriver {
     fn drop(&mut self) {
-        // A failed test never reaches `close`: end its sessions with plain blocking HTTP (no
-        // runtime is available in `drop`), or the orphaned Chromium would outlive the test.
-        for id in self.sessions.lock().map(|s| s.clone()).unwrap_or_default() {
+        // A failed test never reaches `close`, and fantoccini's own clean-up on drop is a task
+        // that the test's runtime, being torn down, never runs. So the sessions are ended here
+        // with plain blocking HTTP (no runtime is available in `drop`); killing chromedriver
+        // alone would leave its Chromium running.
+        for id in &self.sessions {
             let _ = delete_blocking(self.port, &format!("/session/{id}"));
         }
         let _ = self.child.kill();

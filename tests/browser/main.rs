@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Browser tests: the real application on port 0, driven through `chromedriver` and a headless
-//! Chromium. A reporter's path with JavaScript off, an officer's path, and every page checked
-//! with axe-core, by keyboard and at 320 px. Without Chromium or chromedriver the tests say
+//! Browser tests: the real application on port 0, driven with fantoccini through `chromedriver`
+//! and a headless Chromium. A reporter's path with JavaScript off, an officer's path, and every
+//! page checked with axe-core, by keyboard and at 320 px. Without Chromium or chromedriver the tests say
 //! `*** SKIPPED ***` and pass, except under `CI=true`, where they fail.
 
 // The application helpers of the API tests, shared as they are; this binary uses only a part.
@@ -16,6 +16,6 @@ mod accessibility;
 mod audit;
 mod chromedriver;
 mod officer;
+mod page;
 mod reporter;
 mod steps;
-mod webdriver;

@@ -3,8 +3,11 @@
 //! receipt, coming back with the receipt typed carelessly, a reply, a follow-up message,
 //! deleting the read reply, logging out.
 
+use fantoccini::Locator::Css;
+
 use crate::chromedriver::{Chromedriver, Options, browser_installed};
 use crate::helpers::*;
+use crate::page::{click_and_load, cookie_names, wait_for};
 use crate::steps::{Steps, document};
 
 const TEST: &str = "reporter_without_javascript";
@@ -21,7 +24,7 @@ async fn a_reporter_does_everything_with_javascript_off() {
         return;
     }
     let app = spawn_app().await;
-    let driver = Chromedriver::start().await;
+    let mut driver = Chromedriver::start().await;
     let options = Options {
         javascript: false,
         width: 1024,
@@ -38,76 +41,75 @@ async fn a_reporter_does_everything_with_javascript_off() {
 
     steps
         .run("javascript is off", async {
-            b.goto(SCRIPT_PROBE).await;
-            assert_eq!(b.title().await, "scripts-off", "a script ran");
+            b.goto(SCRIPT_PROBE).await?;
+            assert_eq!(b.title().await?, "scripts-off", "a script ran");
+            Ok(())
         })
         .await;
 
     steps
         .run("read the home page", async {
-            b.goto(&app.url("/")).await;
-            let h1 = b.find("h1").await.text().await;
+            b.goto(&app.url("/")).await?;
+            let h1 = b.find(Css("h1")).await?.text().await?;
             assert_eq!(h1, "Meld een datalek, veilig en anoniem");
-            let tor = b.find("#tor-title").await.text().await;
+            let tor = b.find(Css("#tor-title")).await?.text().await?;
             assert_eq!(
                 tor, "Gebruik Tor Browser",
                 "the Tor advice off the onion address"
             );
             for href in ["/submit", "/guide", "/followup", "/submit?desk=ap"] {
-                b.find(&format!("main a[href='{href}']")).await;
+                b.find(Css(&format!("main a[href='{href}']"))).await?;
             }
-            assert!(!b.source().await.contains("<script"), "no script element");
-            assert!(b.cookie_names().await.is_empty(), "no cookie before login");
-            document(b, "01-home").await;
+            assert!(!b.source().await?.contains("<script"), "no script element");
+            assert!(cookie_names(b).await?.is_empty(), "no cookie before login");
+            document(b, "01-home").await
         })
         .await;
 
     steps
         .run("answer the routing guide", async {
-            b.find("main a[href='/guide']").await.follow().await;
-            b.wait_for("#what-breach").await.click().await;
-            b.find("#advice-no").await.click().await;
-            b.find("form[action='/guide'] button").await.follow().await;
-            let advice = b.wait_for("#advice-title").await.text().await;
+            click_and_load(&b.find(Css("main a[href='/guide']")).await?).await?;
+            wait_for(b, "#what-breach").await?.click().await?;
+            b.find(Css("#advice-no")).await?.click().await?;
+            click_and_load(&b.find(Css("form[action='/guide'] button")).await?).await?;
+            let advice = wait_for(b, "#advice-title").await?.text().await?;
             assert_eq!(advice, "Ons advies: Autoriteit Persoonsgegevens");
-            assert!(b.current_url().await.contains("what=breach"));
-            document(b, "02-guide").await;
+            assert!(b.current_url().await?.as_str().contains("what=breach"));
+            document(b, "02-guide").await
         })
         .await;
 
     steps
         .run("follow the recommended desk", async {
-            let go = b.find(".result a.button").await;
-            assert_eq!(go.text().await, "Melden bij Autoriteit Persoonsgegevens");
-            go.follow().await;
-            let desk = b.wait_for("select#desk").await;
-            assert_eq!(desk.prop("value").await, "ap");
-            assert!(b.current_url().await.ends_with("/submit?desk=ap"));
+            let go = b.find(Css(".result a.button")).await?;
+            assert_eq!(go.text().await?, "Melden bij Autoriteit Persoonsgegevens");
+            click_and_load(&go).await?;
+            let desk = wait_for(b, "select#desk").await?;
+            assert_eq!(desk.prop("value").await?.as_deref(), Some("ap"));
+            assert!(b.current_url().await?.as_str().ends_with("/submit?desk=ap"));
+            Ok(())
         })
         .await;
 
     steps
         .run("write the tip and attach a file", async {
-            b.find("#message").await.send_keys(tip).await;
-            let input = b.find("#attachment").await;
-            input.send_keys(&file.display().to_string()).await;
-            let chosen = input.prop("value").await;
-            assert!(
-                chosen.as_str().unwrap().ends_with("verslag.txt"),
-                "{chosen}"
-            );
-            document(b, "03-submit").await;
+            b.find(Css("#message")).await?.send_keys(tip).await?;
+            let input = b.find(Css("#attachment")).await?;
+            input.send_keys(&file.display().to_string()).await?;
+            let chosen = input.prop("value").await?.unwrap_or_default();
+            assert!(chosen.ends_with("verslag.txt"), "{chosen}");
+            document(b, "03-submit").await
         })
         .await;
 
     let receipt = steps
         .run("send the tip and read the receipt", async {
-            b.find("form[action='/submit'] button").await.follow().await;
-            let receipt = b.wait_for("p#receipt").await.text().await;
+            click_and_load(&b.find(Css("form[action='/submit'] button")).await?).await?;
+            let receipt = wait_for(b, "p#receipt").await?.text().await?;
             assert_eq!(receipt.len(), 24, "{receipt}");
-            assert!(b.cookie_names().await.is_empty(), "still no cookie");
-            document(b, "04-receipt").await;
-            receipt
+            assert!(cookie_names(b).await?.is_empty(), "still no cookie");
+            document(b, "04-receipt").await?;
+            Ok(receipt)
         })
         .await;
 
@@ -124,23 +126,22 @@ async fn a_reporter_does_everything_with_javascript_off() {
                 opened.contains(&file_bytes),
                 "the attachment, byte for byte"
             );
+            Ok(())
         })
         .await;
 
     steps
         .run("open the thread with the receipt in lower case", async {
-            b.find("main a[href='/followup']").await.follow().await;
-            let field = b.wait_for("input#receipt").await;
-            field.send_keys(&receipt.to_lowercase()).await;
-            b.find("form[action='/followup'] button")
-                .await
-                .follow()
-                .await;
-            let status = b.wait_for("dd.status").await.text().await;
+            click_and_load(&b.find(Css("main a[href='/followup']")).await?).await?;
+            let field = wait_for(b, "input#receipt").await?;
+            field.send_keys(&receipt.to_lowercase()).await?;
+            click_and_load(&b.find(Css("form[action='/followup'] button")).await?).await?;
+            let status = wait_for(b, "dd.status").await?.text().await?;
             assert!(status.starts_with("Ontvangen"), "{status}");
-            assert!(b.current_url().await.ends_with("/thread"));
-            assert_eq!(b.cookie_names().await, ["meldpunt_session"]);
-            assert!(b.find_all(".reply").await.is_empty());
+            assert!(b.current_url().await?.as_str().ends_with("/thread"));
+            assert_eq!(cookie_names(b).await?, ["meldpunt_session"]);
+            assert!(b.find_all(Css(".reply")).await?.is_empty());
+            Ok(())
         })
         .await;
 
@@ -148,58 +149,55 @@ async fn a_reporter_does_everything_with_javascript_off() {
     steps
         .run("a reply from the desk shows up", async {
             write_reply(&app, &receipt, reply);
-            b.refresh().await;
-            let shown = b.wait_for(".reply .reply-text").await.text().await;
+            b.refresh().await?;
+            let shown = wait_for(b, ".reply .reply-text").await?.text().await?;
             assert_eq!(shown, reply);
+            Ok(())
         })
         .await;
 
     steps
         .run("send a follow-up message", async {
-            let before = b.find_all(".sent li").await.len();
-            b.find("textarea#message")
-                .await
-                .send_keys("De afdeling ICT.")
-                .await;
-            b.find("form[action='/thread/message'] button")
-                .await
-                .follow()
-                .await;
-            b.wait_for("dd.status").await;
-            assert_eq!(b.find_all(".sent li").await.len(), before + 1);
+            let before = b.find_all(Css(".sent li")).await?.len();
+            let message = b.find(Css("textarea#message")).await?;
+            message.send_keys("De afdeling ICT.").await?;
+            click_and_load(&b.find(Css("form[action='/thread/message'] button")).await?).await?;
+            wait_for(b, "dd.status").await?;
+            assert_eq!(b.find_all(Css(".sent li")).await?.len(), before + 1);
+            Ok(())
         })
         .await;
 
     steps
         .run("delete the read replies", async {
-            let delete = b.find("form[action='/thread/delete-replies'] button").await;
-            delete.follow().await;
-            b.wait_for("dd.status").await;
-            assert!(b.find_all(".reply").await.is_empty(), "the reply is gone");
+            let delete = b.find(Css("form[action='/thread/delete-replies'] button"));
+            click_and_load(&delete.await?).await?;
+            wait_for(b, "dd.status").await?;
             assert!(
-                b.source()
-                    .await
-                    .contains("Er zijn nog geen berichten van het loket.")
+                b.find_all(Css(".reply")).await?.is_empty(),
+                "the reply is gone"
             );
+            let empty = "Er zijn nog geen berichten van het loket.";
+            assert!(b.source().await?.contains(empty));
+            Ok(())
         })
         .await;
 
     steps
         .run("log out", async {
-            b.find("form.logout button").await.follow().await;
-            let h1 = b.wait_for("h1").await.text().await;
+            click_and_load(&b.find(Css("form.logout button")).await?).await?;
+            let h1 = wait_for(b, "h1").await?.text().await?;
             assert_eq!(h1, "U bent uitgelogd");
-            assert!(
-                b.cookie_names().await.is_empty(),
-                "the session cookie is gone"
-            );
-            b.goto(&app.url("/thread")).await;
-            assert_eq!(b.find("h1").await.text().await, "Niet ingelogd");
+            let cookies = cookie_names(b).await?;
+            assert!(cookies.is_empty(), "the session cookie is gone");
+            b.goto(&app.url("/thread")).await?;
+            assert_eq!(b.find(Css("h1")).await?.text().await?, "Niet ingelogd");
+            Ok(())
         })
         .await;
 
     steps.finish();
-    driver.close(browser).await;
+    driver.close(browser).await.unwrap();
 }
 
 /// A desk's reply, written through the library as the desk's web page would.

@@ -1,5 +1,5 @@
-//! Named, numbered steps: a step that panics (a failed assertion or a refused browser command)
-//! or hangs first leaves a screenshot under `target/browser-screenshots/<test>/<nn>-<step>.png`,
+//! Named, numbered steps: a step that fails (a browser command refused, an assertion that does
+//! not hold) or hangs first leaves a screenshot under `target/browser-screenshots/<test>/<nn>-<step>.png`,
 //! then fails the test with the step's number and name. At the end each test prints how many
 //! steps it took and how long.
 
@@ -8,15 +8,15 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use fantoccini::Client;
+use fantoccini::error::CmdError;
 use futures_util::FutureExt;
-
-use crate::webdriver::Browser;
 
 /// No single step of these tests takes more than a few seconds; a hang fails instead of blocking.
 const STEP_LIMIT: Duration = Duration::from_secs(60);
 
 pub struct Steps<'b> {
-    browser: &'b Browser,
+    browser: &'b Client,
     test: &'static str,
     count: usize,
     started: Instant,
@@ -25,7 +25,7 @@ pub struct Steps<'b> {
 
 impl<'b> Steps<'b> {
     /// Starts the steps of `test`, clearing the screenshots of its earlier failures.
-    pub fn new(test: &'static str, browser: &'b Browser) -> Steps<'b> {
+    pub fn new(test: &'static str, browser: &'b Client) -> Steps<'b> {
         let _ = std::fs::remove_dir_all(failure_dir(test));
         Steps {
             browser,
@@ -42,14 +42,19 @@ impl<'b> Steps<'b> {
     }
 
     /// Runs one step; its browser is photographed when it fails.
-    pub async fn run<T>(&mut self, name: &str, step: impl Future<Output = T>) -> T {
+    pub async fn run<T>(
+        &mut self,
+        name: &str,
+        step: impl Future<Output = Result<T, CmdError>>,
+    ) -> T {
         self.count += 1;
         let number = self.count;
         let outcome = AssertUnwindSafe(tokio::time::timeout(STEP_LIMIT, step))
             .catch_unwind()
             .await;
         let problem = match outcome {
-            Ok(Ok(value)) => return value,
+            Ok(Ok(Ok(value))) => return value,
+            Ok(Ok(Err(refused))) => format!("the browser refused: {refused}"),
             Ok(Err(_)) => format!("no answer within {} s", STEP_LIMIT.as_secs()),
             Err(panic) => panic_text(panic.as_ref()),
         };
@@ -62,7 +67,11 @@ impl<'b> Steps<'b> {
 
     /// A step whose findings are listed rather than fatal, so that one run shows the problems of
     /// every page: a page with findings is photographed, and the test fails in `finish`.
-    pub async fn check(&mut self, name: &str, step: impl Future<Output = Vec<String>>) {
+    pub async fn check(
+        &mut self,
+        name: &str,
+        step: impl Future<Output = Result<Vec<String>, CmdError>>,
+    ) {
         let findings = self.run(name, step).await;
         if !findings.is_empty() {
             let shot = self.failure_screenshot(self.count, name).await;
@@ -76,7 +85,7 @@ impl<'b> Steps<'b> {
     async fn failure_screenshot(&self, number: usize, name: &str) -> String {
         let dir = failure_dir(self.test);
         let path = dir.join(format!("{number:02}-{}.png", file_name(name)));
-        let shot = AssertUnwindSafe(self.browser.screenshot()).catch_unwind();
+        let shot = self.browser.screenshot();
         match tokio::time::timeout(Duration::from_secs(20), shot).await {
             Ok(Ok(png)) => {
                 std::fs::create_dir_all(&dir).unwrap();
@@ -145,15 +154,16 @@ pub fn target_dir() -> PathBuf {
 
 /// Saves a screenshot for the README under `docs/screenshots/<name>.png`, but only when
 /// `MELDPUNT_SCREENSHOTS=1`: ordinary test runs leave the working tree alone.
-pub async fn document(browser: &Browser, name: &str) {
+pub async fn document(browser: &Client, name: &str) -> Result<(), CmdError> {
     if std::env::var("MELDPUNT_SCREENSHOTS").as_deref() != Ok("1") {
-        return;
+        return Ok(());
     }
-    let png = browser.screenshot().await;
+    let png = browser.screenshot().await?;
     assert!(png_width(&png) <= 1024, "README screenshots stay small");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    Ok(())
 }
 
 /// Width from a PNG's IHDR chunk.
