@@ -8,7 +8,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
-use crate::audit::AuditLog;
+use crate::audit::{AuditError, AuditLog};
 use crate::config::Settings;
 use crate::desk;
 use crate::desk::officers::Officers;
@@ -77,8 +77,12 @@ impl Application {
         let store = Arc::new(store);
         let officers =
             Officers::open(store.clone()).map_err(|e| StartError::Officers(e.to_string()))?;
-        let audit =
-            AuditLog::open(&settings.data).map_err(|e| StartError::Officers(e.to_string()))?;
+        let audit = match AuditLog::open(&settings.data) {
+            // The store may have opened without the reserve; the audit log gets it then.
+            Err(AuditError::DiskFull) if store.release_reserve() => AuditLog::open(&settings.data),
+            other => other,
+        }
+        .map_err(|e| StartError::Officers(e.to_string()))?;
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,

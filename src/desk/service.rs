@@ -69,6 +69,7 @@ impl From<ReplyError> for DeskError {
     fn from(e: ReplyError) -> DeskError {
         match e {
             ReplyError::Store(e) => e.into(),
+            ReplyError::Seal(e) if e.is_disk_full() => DeskError::DiskFull,
             other => internal(other),
         }
     }

@@ -101,6 +101,11 @@ impl Store {
         Ok(())
     }
 
+    /// Gives the disk reserve back (see [`files`]); true if there was one.
+    pub fn release_reserve(&self) -> bool {
+        self.files.release_reserve()
+    }
+
     /// Puts the disk reserve back if it was used and there is room again.
     pub fn keep_reserve(&self) {
         self.files.keep_reserve();

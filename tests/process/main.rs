@@ -4,4 +4,5 @@
 
 mod crash;
 mod durability;
+mod full_disk;
 mod server;

@@ -63,6 +63,17 @@ impl Server {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }
 
+    /// SIGTERM, and wait for the service to stop by itself.
+    pub fn stop(mut self) -> Vec<String> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap();
+        self.log.try_iter().collect()
+    }
+
     /// SIGKILL: no destructor, no flush, no goodbye.
     pub fn kill(mut self) -> Vec<String> {
         self.child.kill().unwrap();

@@ -188,12 +188,30 @@ async fn authorized_body(
     officer(state, req).await?;
     upload::raw_body(payload, &state.store.tmp_dir(), max)
         .await
-        .map_err(|_| {
-            ApiFailure(
-                StatusCode::BAD_REQUEST,
-                "the body could not be read or is too large".into(),
-            )
-        })
+        .map_err(upload_failure)
+}
+
+/// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
+fn upload_failure(e: upload::FileUploadError) -> ApiFailure {
+    match e {
+        upload::FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
+            ApiFailure::from(DeskError::DiskFull)
+        }
+        _ => ApiFailure(
+            StatusCode::BAD_REQUEST,
+            "the body could not be read or is too large".into(),
+        ),
+    }
+}
+
+/// The most a typed reply's JSON can take: every character escaped as `\uXXXX`, and room
+/// for the braces and the key.
+const REPLY_JSON_MAX: usize = crate::desk::service::REPLY_MAX * 6 * 2 + 64;
+
+/// A typed reply, or a reply sealed offline, as the body arrived.
+enum ReplyBody {
+    Typed(zeroize::Zeroizing<Vec<u8>>),
+    Sealed(crate::seal::TempPath),
 }
 
 async fn run<T: Send + 'static>(
@@ -311,21 +329,26 @@ pub async fn reply(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    let max = crate::desk::service::SEALED_REPLY_MAX;
-    let upload = authorized_body(&state, &req, payload, max).await?;
+    let body = if is_json {
+        officer(&state, &req).await?;
+        let bytes = upload::body_in_memory(payload, REPLY_JSON_MAX)
+            .await
+            .map_err(upload_failure)?;
+        ReplyBody::Typed(bytes)
+    } else {
+        let max = crate::desk::service::SEALED_REPLY_MAX;
+        ReplyBody::Sealed(authorized_body(&state, &req, payload, max).await?)
+    };
     let created = run(&state, &req, move |desk| {
         let record = desk.report(&id)?;
-        if is_json {
-            let path = upload.path().ok_or(DeskError::Invalid("malformed"))?;
-            let bytes = zeroize::Zeroizing::new(
-                std::fs::read(path).map_err(|e| DeskError::Internal(e.to_string()))?,
-            );
-            let request: ReplyRequest = serde_json::from_slice(&bytes)
-                .map_err(|_| DeskError::Invalid("expected {\"text\": \"…\"}"))?;
-            let text = zeroize::Zeroizing::new(request.text);
-            desk.reply_text(&record, &text)
-        } else {
-            desk.reply_sealed(&record, upload)
+        match body {
+            ReplyBody::Typed(bytes) => {
+                let request: ReplyRequest = serde_json::from_slice(&bytes)
+                    .map_err(|_| DeskError::Invalid("expected {\"text\": \"…\"}"))?;
+                let text = zeroize::Zeroizing::new(request.text);
+                desk.reply_text(&record, &text)
+            }
+            ReplyBody::Sealed(upload) => desk.reply_sealed(&record, upload),
         }
     })
     .await?;

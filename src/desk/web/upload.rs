@@ -68,6 +68,29 @@ pub async fn multipart_file(
     Ok((csrf, stored.ok_or(FileUploadError::Malformed)?))
 }
 
+/// A request body held in memory only (a typed reply: plaintext must never reach a file), up to
+/// `max` bytes, wiped when dropped.
+pub async fn body_in_memory(
+    mut payload: web::Payload,
+    max: usize,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, FileUploadError> {
+    let mut body = zeroize::Zeroizing::new(Vec::with_capacity(max.min(64 * 1024)));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| FileUploadError::Malformed)?;
+        if body.len() + chunk.len() > max {
+            return Err(FileUploadError::TooLarge);
+        }
+        // Never grows past `max`: reserved up front so no reallocation leaves a copy behind.
+        if body.capacity() < body.len() + chunk.len() {
+            let mut bigger = zeroize::Zeroizing::new(Vec::with_capacity(max));
+            bigger.extend_from_slice(&body);
+            body = bigger;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// A raw request body (the API's octet-stream and tar uploads).
 pub async fn raw_body(
     mut payload: web::Payload,
