@@ -134,6 +134,12 @@ async fn a_reply_shows_in_the_thread_and_deleting_it_removes_it_from_disk() {
         .unwrap();
     assert_eq!(deleted.status(), 303);
     assert!(!reply_files[0].exists(), "the ciphertext is gone from disk");
+    let reply_item = reply_files[0].file_stem().unwrap().to_str().unwrap();
+    assert_eq!(
+        in_database(app.data.path(), reply_item.as_bytes()),
+        None,
+        "the deleted reply's record is gone from the database files, WAL included"
+    );
     let thread = app.thread(&cookie).await;
     assert!(select_all(&thread, ".reply").is_empty());
     assert_eq!(

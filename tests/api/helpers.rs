@@ -295,6 +295,25 @@ pub fn appears_in_plain(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
 }
 
 /// Random bytes for attachments.
+/// The database file (`DATA/db/meldpunt.sqlite`, its WAL or index) that holds `needle`, if any.
+/// (Reading the files closes descriptors of them in this process, which drops SQLite's POSIX
+/// locks; harmless here, where no other process uses the folder.)
+pub fn in_database(data: &Path, needle: &[u8]) -> Option<PathBuf> {
+    files_under(&data.join("db"))
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("meldpunt.sqlite")
+        })
+        .find(|f| {
+            let bytes = std::fs::read(f).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        })
+}
+
 pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut v = vec![0u8; n];
     meldpunt::random::fill(&mut v);
