@@ -6,8 +6,8 @@ use clap::Parser;
 use meldpunt::cli::{Cli, Command};
 use meldpunt::commands;
 use meldpunt::config::{self, Overrides};
-use meldpunt::startup::Application;
 use meldpunt::telemetry;
+use meldpunt::web::startup::Application;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -63,7 +63,7 @@ fn serve(overrides: Overrides) -> ExitCode {
         eprintln!("meldpunt: listening on port {}", app.port());
         app.run_until_stopped()
             .await
-            .map_err(meldpunt::startup::StartError::Run)
+            .map_err(meldpunt::web::startup::StartError::Run)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

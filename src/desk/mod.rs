@@ -5,5 +5,4 @@ pub mod deadlines;
 pub mod officers;
 pub mod reply;
 pub mod retention;
-pub mod service;
-pub mod web;
+pub mod work;

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::domain::Lang;
-use crate::state::AppState;
+use crate::web::state::AppState;
 
 const STRINGS: &str = include_str!("../../templates/i18n.toml");
 

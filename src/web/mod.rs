@@ -1,12 +1,16 @@
 //! The web layer shared by every area: security headers, the request trace, languages, page
 //! rendering and the one place errors become pages.
 
+pub mod desk;
 pub mod error;
 pub mod form;
 pub mod headers;
 pub mod i18n;
 pub mod render;
+pub mod reporter;
 pub mod session;
+pub mod startup;
+pub mod state;
 pub mod trace;
 
 pub use error::{Failure, PageError};

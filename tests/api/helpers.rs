@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use meldpunt::config::{Argon2Settings, KdfSettings, Limits, SessionSettings, Settings};
 use meldpunt::domain::Lang;
-use meldpunt::startup::Application;
-use meldpunt::state::AppState;
+use meldpunt::web::startup::Application;
+use meldpunt::web::state::AppState;
 
 /// Everything every test's app has logged, at every level, for the log assertions.
 pub fn captured_log() -> String {

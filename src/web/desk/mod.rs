@@ -1,5 +1,5 @@
 //! The desk web area under `/desk/` (HTML, password + TOTP login, CSRF on every form) and the
-//! JSON API under `/desk/api/v1/` (bearer tokens). Both call [`super::service::DeskWork`].
+//! JSON API under `/desk/api/v1/` (bearer tokens). Both call [`crate::desk::work::DeskWork`].
 
 pub mod api;
 pub mod inbox;

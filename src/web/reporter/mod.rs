@@ -11,7 +11,7 @@ pub mod upload;
 
 use actix_web::{HttpResponse, web};
 
-use crate::state::AppState;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
 /// The reporter routes; mounted at `/`, `/en` and `/nl`.

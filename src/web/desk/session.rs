@@ -6,9 +6,9 @@ use std::time::Duration;
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
 
-use crate::desk::service::Actor;
-use crate::state::AppState;
+use crate::desk::work::Actor;
 use crate::web::session::{Active, Sessions};
+use crate::web::state::AppState;
 
 pub const COOKIE: &str = "meldpunt_desk";
 

@@ -8,17 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use super::inbox::{desk_context, page_error, require};
 use super::upload::{self, FileUploadError};
-use crate::desk::service::{DeskError, DeskWork};
+use crate::desk::work::{DeskError, DeskWork};
 use crate::seal::TempPath;
-use crate::state::AppState;
 use crate::store::{ReportRecord, Status};
 use crate::web::form::Fields;
 use crate::web::session::Active;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 /// A transfer package may hold every item of a report, so allow twice a submission.
 pub fn package_max(state: &AppState) -> u64 {
-    state.settings.limits.submission_bytes.saturating_mul(2)
+    state.installation().package_max
 }
 
 #[derive(Serialize)]
@@ -42,7 +42,7 @@ pub struct BundleQuery {
     new: Option<String>,
 }
 
-type Session = Active<crate::desk::service::Actor>;
+type Session = Active<crate::desk::work::Actor>;
 
 /// Runs blocking desk work for the logged-in officer and maps its failures to pages.
 async fn with_report<T: Send + 'static>(
@@ -52,7 +52,7 @@ async fn with_report<T: Send + 'static>(
     id: String,
     work: impl FnOnce(&DeskWork, ReportRecord) -> Result<T, DeskError> + Send + 'static,
 ) -> Result<T, PageError> {
-    let desk = DeskWork::new(state.clone(), active.data.clone());
+    let desk = state.desk_work(active.data.clone());
     web::block(move || {
         let record = desk.report(&id)?;
         work(&desk, record)
@@ -255,7 +255,7 @@ pub async fn reply_sealed(
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let active = require(&state, &req, lang)?;
-    let max = crate::desk::service::SEALED_REPLY_MAX;
+    let max = crate::desk::work::SEALED_REPLY_MAX;
     let file = checked_upload(&state, lang, &active, payload, max).await?;
     let id = path.into_inner();
     with_report(&state, lang, &active, id.clone(), move |desk, record| {

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::session;
-use crate::desk::service::{DeskError, DeskWork};
-use crate::state::AppState;
+use crate::desk::work::DeskError;
 use crate::web::session::Active;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 pub const PAGE_SIZE: usize = 25;
@@ -22,7 +22,7 @@ pub fn require(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     lang: PageLang,
-) -> Result<Active<crate::desk::service::Actor>, PageError> {
+) -> Result<Active<crate::desk::work::Actor>, PageError> {
     session::current(state, req)
         .map(|(_, active)| active)
         .ok_or_else(|| state.fail(lang, Failure::SessionExpired))
@@ -43,14 +43,14 @@ pub fn desk_context(
     state: &AppState,
     req: &HttpRequest,
     lang: PageLang,
-    active: &Active<crate::desk::service::Actor>,
+    active: &Active<crate::desk::work::Actor>,
 ) -> tera::Context {
     let mut ctx = state.templates.context(req, lang);
     ctx.insert("desk_area", &true);
     ctx.insert("officer", &active.data.name);
     ctx.insert("csrf", active.csrf());
     let desk = state.desk(&active.data.desk);
-    let name = desk.map(|d| crate::reporter::submit::desk_name(d, lang.lang).to_owned());
+    let name = desk.map(|d| crate::web::reporter::submit::desk_name(d, lang.lang).to_owned());
     ctx.insert("officer_desk", &name.unwrap_or_default());
     ctx
 }
@@ -66,7 +66,7 @@ pub async fn page(
             .insert_header((header::LOCATION, format!("{}/desk/login", lang.prefix())))
             .finish());
     };
-    let work = DeskWork::new(state.clone(), active.data.clone());
+    let work = state.desk_work(active.data.clone());
     let rows = web::block(move || work.inbox())
         .await
         .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?

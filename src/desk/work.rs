@@ -8,16 +8,19 @@
 use std::path::Path;
 use std::str::FromStr;
 
-use actix_web::web;
 use serde::Serialize;
+use std::sync::Arc;
 
 use super::deadlines::{self, Deadlines, MAX_FEEDBACK_DAYS};
 use super::reply::ReplyError;
+use crate::audit::AuditLog;
 use crate::audit::{Action, AuditError};
 use crate::bundle::{self, BundleManifest};
+use crate::config::DeskSettings;
+use crate::domain::Clock;
 use crate::domain::{DeskId, ItemId, ReportId};
 use crate::seal::{Sealed, TempPath};
-use crate::state::AppState;
+use crate::store::Store;
 use crate::store::{
     Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent, StoreError,
 };
@@ -98,22 +101,43 @@ pub struct Actor {
     pub desk: DeskId,
 }
 
+/// What desk work is done with: the installation's store, audit log, desks and clock. Cheap to
+/// clone (shared handles), so each request can take its own.
+#[derive(Clone)]
+pub struct Installation {
+    pub store: Arc<Store>,
+    pub audit: Arc<AuditLog>,
+    pub desks: Arc<[DeskSettings]>,
+    pub clock: Arc<dyn Clock>,
+    /// The largest transfer package accepted, in bytes.
+    pub package_max: u64,
+}
+
+impl Installation {
+    pub fn desk(&self, id: &DeskId) -> Option<&DeskSettings> {
+        self.desks.iter().find(|d| &d.id == id)
+    }
+}
+
 /// An officer at work: their desk's reports, and nothing else.
 pub struct DeskWork {
-    state: web::Data<AppState>,
+    state: Installation,
     officer: Actor,
 }
 
 impl DeskWork {
-    pub fn new(state: web::Data<AppState>, officer: Actor) -> DeskWork {
-        DeskWork { state, officer }
+    pub fn new(installation: Installation, officer: Actor) -> DeskWork {
+        DeskWork {
+            state: installation,
+            officer,
+        }
     }
 
     pub fn officer(&self) -> &Actor {
         &self.officer
     }
 
-    fn desk(&self) -> Result<&crate::config::DeskSettings, DeskError> {
+    fn desk(&self) -> Result<&DeskSettings, DeskError> {
         self.state
             .desk(&self.officer.desk)
             .ok_or(DeskError::NotFound)
@@ -364,12 +388,7 @@ impl DeskWork {
     /// Accepts a transfer package (items re-sealed offline to another desk) and moves the report.
     pub fn transfer(&self, record: &ReportRecord, package: &Path) -> Result<DeskId, DeskError> {
         let store = &self.state.store;
-        let budget = self
-            .state
-            .settings
-            .limits
-            .submission_bytes
-            .saturating_mul(2);
+        let budget = self.state.package_max;
         let (manifest, received) = bundle::read_package(package, &store.tmp_dir(), budget)
             .map_err(|_| DeskError::Invalid("desk_err_package"))?;
         let to = manifest

@@ -11,8 +11,8 @@ use crate::domain::{DeskId, Lang, ReportId};
 use crate::kdf::KdfError;
 use crate::seal::manifest::{FORMAT, Manifest, SubmissionKind};
 use crate::seal::{self, Sealed};
-use crate::state::AppState;
 use crate::store::{ItemKind, ItemRecord, ReportRecord, Status};
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 #[derive(Deserialize)]

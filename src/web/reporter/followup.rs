@@ -14,9 +14,9 @@ use secrecy::ExposeSecret;
 use super::session::{COOKIE, ReporterSession};
 use super::submit::kdf_failure;
 use crate::receipt::{ReceiptCode, ReporterKeys};
-use crate::state::AppState;
 use crate::store::ReportRecord;
 use crate::web::form::Fields;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
 pub async fn form(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> HttpResponse {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::submit::desk_name;
 use crate::domain::DeskId;
-use crate::state::AppState;
+use crate::web::state::AppState;
 use crate::web::{PageLang, i18n};
 
 #[derive(Deserialize)]

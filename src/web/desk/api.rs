@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::upload;
-use crate::desk::service::{Actor, DeskError, DeskWork, InboxRow};
-use crate::state::AppState;
+use crate::desk::work::{Actor, DeskError, DeskWork, InboxRow};
 use crate::store::Status;
+use crate::web::state::AppState;
 
 /// An API error body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,7 +206,7 @@ fn upload_failure(e: upload::FileUploadError) -> ApiFailure {
 
 /// The most a typed reply's JSON can take: every character escaped as `\uXXXX`, and room
 /// for the braces and the key.
-const REPLY_JSON_MAX: usize = crate::desk::service::REPLY_MAX * 6 * 2 + 64;
+const REPLY_JSON_MAX: usize = crate::desk::work::REPLY_MAX * 6 * 2 + 64;
 
 /// A typed reply, or a reply sealed offline, as the body arrived.
 enum ReplyBody {
@@ -220,7 +220,7 @@ async fn run<T: Send + 'static>(
     work: impl FnOnce(DeskWork) -> Result<T, DeskError> + Send + 'static,
 ) -> Result<T, ApiFailure> {
     let actor = officer(state, req).await?;
-    let desk = DeskWork::new(state.clone(), actor);
+    let desk = state.desk_work(actor);
     web::block(move || work(desk))
         .await
         .map_err(|e| ApiFailure::from(DeskError::Internal(e.to_string())))?
@@ -336,7 +336,7 @@ pub async fn reply(
             .map_err(upload_failure)?;
         ReplyBody::Typed(bytes)
     } else {
-        let max = crate::desk::service::SEALED_REPLY_MAX;
+        let max = crate::desk::work::SEALED_REPLY_MAX;
         ReplyBody::Sealed(authorized_body(&state, &req, payload, max).await?)
     };
     let created = run(&state, &req, move |desk| {

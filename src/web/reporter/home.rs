@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::submit::desk_name;
 use crate::domain::Lang;
-use crate::state::AppState;
 use crate::web::PageLang;
+use crate::web::state::AppState;
 
 #[derive(Serialize)]
 struct DeskView<'a> {

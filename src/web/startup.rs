@@ -14,9 +14,10 @@ use crate::desk;
 use crate::desk::officers::Officers;
 use crate::domain::{Clock, SystemClock};
 use crate::kdf::KdfPool;
-use crate::reporter;
-use crate::state::AppState;
 use crate::store::Store;
+use crate::web::desk as desk_area;
+use crate::web::reporter;
+use crate::web::state::AppState;
 use crate::web::{Templates, headers, render, trace};
 
 #[derive(Debug, thiserror::Error)]
@@ -95,16 +96,18 @@ impl Application {
             })?
             .port();
         let onion = settings.onion_address.clone();
+        let desks: Arc<[crate::config::DeskSettings]> = settings.desks.clone().into();
         let state = web::Data::new(AppState {
             settings,
             store,
             kdf,
             templates: Arc::new(templates),
             sessions,
-            officer_sessions: desk::web::session::officer_sessions(),
+            officer_sessions: desk_area::session::officer_sessions(),
             officers,
-            audit,
+            audit: Arc::new(audit),
             clock,
+            desks,
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -116,10 +119,10 @@ impl Application {
                 }))
                 .wrap(from_fn(trace::root_span))
                 .route("/static/style.css", web::get().to(stylesheet))
-                .service(web::scope("/desk/api/v1").configure(desk::web::api::routes))
-                .service(web::scope("/desk").configure(desk::web::routes))
-                .service(web::scope("/en/desk").configure(desk::web::routes))
-                .service(web::scope("/nl/desk").configure(desk::web::routes))
+                .service(web::scope("/desk/api/v1").configure(desk_area::api::routes))
+                .service(web::scope("/desk").configure(desk_area::routes))
+                .service(web::scope("/en/desk").configure(desk_area::routes))
+                .service(web::scope("/nl/desk").configure(desk_area::routes))
                 .configure(reporter::routes)
                 .service(web::scope("/en").configure(reporter::routes))
                 .service(web::scope("/nl").configure(reporter::routes))

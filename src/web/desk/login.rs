@@ -14,9 +14,9 @@ use zeroize::Zeroizing;
 use super::session;
 use crate::audit::Action;
 use crate::desk::officers::LoginOutcome;
-use crate::desk::service::Actor;
-use crate::state::AppState;
+use crate::desk::work::Actor;
 use crate::web::form::Fields;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
 /// Minimum time a login attempt takes, whatever its outcome.

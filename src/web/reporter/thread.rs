@@ -18,10 +18,10 @@ use crate::domain::ItemId;
 use crate::receipt::identity_from_bytes;
 use crate::seal::manifest::SubmissionKind;
 use crate::seal::recipients_of;
-use crate::state::AppState;
 use crate::store::{ItemKind, ReportRecord};
 use crate::web::form::Fields;
 use crate::web::session::Active;
+use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 /// Replies larger than this are not shown in the browser (the desk keeps them short).

@@ -1,0 +1,60 @@
+//! What every handler shares: settings, storage, the Argon2 pool, templates, sessions, and the
+//! desk's use cases built from them.
+
+use std::sync::Arc;
+
+use crate::audit::AuditLog;
+use crate::config::{DeskSettings, Settings};
+use crate::desk::officers::Officers;
+use crate::desk::work::{Actor, DeskWork, Installation};
+use crate::domain::{Clock, DeskId};
+use crate::kdf::KdfPool;
+use crate::store::Store;
+use crate::web::desk::session::OfficerSessions;
+use crate::web::reporter::session::ReporterSessions;
+use crate::web::{Failure, PageError, PageLang, Templates};
+
+pub struct AppState {
+    pub settings: Settings,
+    pub store: Arc<Store>,
+    pub kdf: KdfPool,
+    pub templates: Arc<Templates>,
+    pub sessions: ReporterSessions,
+    pub officer_sessions: OfficerSessions,
+    pub officers: Officers,
+    pub audit: Arc<AuditLog>,
+    pub clock: Arc<dyn Clock>,
+    /// The configured desks, shared with the desk work of every request.
+    pub desks: Arc<[DeskSettings]>,
+}
+
+impl AppState {
+    pub fn desk(&self, id: &DeskId) -> Option<&DeskSettings> {
+        self.desks.iter().find(|d| &d.id == id)
+    }
+
+    /// What the desk's use cases work with, as shared handles.
+    pub fn installation(&self) -> Installation {
+        Installation {
+            store: self.store.clone(),
+            audit: self.audit.clone(),
+            desks: self.desks.clone(),
+            clock: self.clock.clone(),
+            package_max: self.settings.limits.submission_bytes.saturating_mul(2),
+        }
+    }
+
+    /// An officer at work on their desk.
+    pub fn desk_work(&self, officer: Actor) -> DeskWork {
+        DeskWork::new(self.installation(), officer)
+    }
+
+    /// A failure, rendered in the reporter's language.
+    pub fn fail(&self, lang: PageLang, failure: Failure) -> PageError {
+        PageError {
+            lang,
+            failure,
+            page: Some(self.templates.clone()),
+        }
+    }
+}
