@@ -15,6 +15,7 @@ pub mod desk;
 pub mod domain;
 pub mod kdf;
 pub mod offline;
+pub mod passwords;
 pub mod random;
 pub mod receipt;
 pub mod seal;

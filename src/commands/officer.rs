@@ -7,7 +7,6 @@
 //! changed on 1 or 2. Secrets printed here (the TOTP enrolment, a new token) go to stdout only,
 //! once; messages go to stderr.
 
-mod password;
 mod qr;
 
 use std::path::Path;
@@ -20,6 +19,7 @@ use crate::audit::{Action, AuditLog};
 use crate::cli::OfficerCommand;
 use crate::desk::officers::{self, OfficerError, Officers};
 use crate::domain::{Clock, DeskId, SystemClock};
+use crate::passwords;
 use crate::store::Store;
 
 /// Why a command stopped; turned into a message and an exit code in one place, [`run`].
@@ -114,9 +114,9 @@ fn add(data: &Path, desk: &str, name: &str, password_stdin: bool) -> Result<(), 
         return Err(OfficerError::Exists(name.to_owned()).into());
     }
     let password = if password_stdin {
-        password::from_stdin()
+        passwords::from_stdin()
     } else {
-        password::from_terminal()
+        passwords::new_on_terminal("New officer's password (at least 14 characters): ")
     }
     .map_err(|e| Failure::Refused(e.to_string()))?;
     let (officer, uri) = officers.add(name, &desk, &password)?;

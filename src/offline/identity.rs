@@ -4,7 +4,7 @@
 //! terminal, never from the command line), or plugin identities such as `AGE-PLUGIN-YUBIKEY-1…`
 //! (the key stays on the hardware token; the plugin binary must be on the PATH).
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use age::IdentityFile;
@@ -60,22 +60,7 @@ impl age::Callbacks for Terminal {
 
 /// The passphrase from the terminal, or the first line of standard input when it is piped.
 pub fn read_passphrase(prompt: &str) -> Result<SecretString, OfflineError> {
-    if std::io::stdin().is_terminal() {
-        let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{prompt}: "))
-                .map_err(|_| OfflineError::Passphrase)?,
-        );
-        Ok(SecretString::from(typed.as_str().to_owned()))
-    } else {
-        let mut line = Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|_| OfflineError::Passphrase)?;
-        Ok(SecretString::from(
-            line.trim_end_matches(['\n', '\r']).to_owned(),
-        ))
-    }
+    crate::passwords::prompt_or_stdin(&format!("{prompt}: ")).map_err(|_| OfflineError::Passphrase)
 }
 
 pub fn load(path: &Path) -> Result<DeskIdentity, OfflineError> {
