@@ -2,6 +2,7 @@
 //! worst moments) and durability (fsync before the receipt, seen with strace).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cleanup;
 mod crash;
 mod durability;
 mod server;
