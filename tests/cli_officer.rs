@@ -1,35 +1,25 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! `meldpunt officer …` through the real binary on a fresh data folder per test.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 
 use meldpunt::desk::officers::Officers;
 use meldpunt::store::Store;
 
+use common::binary::{meldpunt, run};
+
 const PASSWORD: &str = "twenty characters ok";
 
 /// Runs `meldpunt officer ARGS…` with `--data DIR` appended, feeding `stdin` if given.
 fn officer(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
-        .arg("officer")
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        // The command may refuse before reading (a locked folder); a closed pipe is fine then.
-        let _ = input.write_all(text.as_bytes());
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    run(
+        meldpunt().arg("officer").args(args).arg("--data").arg(data),
+        stdin,
+    )
 }
 
 fn stdout(output: &Output) -> String {

@@ -12,3 +12,6 @@ mod logs;
 mod offline;
 mod robustness;
 mod submit;
+
+#[path = "../common/mod.rs"]
+mod common;

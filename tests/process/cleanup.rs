@@ -1,75 +1,86 @@
-//! A test that fails while the real binary runs must not leave it running: the server (and, under
-//! strace, the traced server too) is gone once the panic has unwound.
+//! A test that fails while a child process runs must not leave it running: the server, the
+//! program strace traces, and whatever a child started itself are gone once the panic of a
+//! failed assertion has unwound.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::process::Command;
 
-use crate::server::*;
+use crate::common::binary::{start, start_with};
+use crate::common::child::{ChildGuard, Signal, alive, descendants, signal};
+use crate::common::tools::tool_or_skip;
 
-/// True while `pid` is a live (not zombie) process.
-fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the command name in parentheses: `123 (meldpunt) S …`.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')),
-        Err(_) => false,
-    }
+/// Runs `test`, which must panic, and returns the process ids it reported.
+fn ids_after_a_panic(test: impl FnOnce(&mut Vec<u32>)) -> Vec<u32> {
+    let mut ids = Vec::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        test(&mut ids);
+        panic!("an assertion fails while the children run");
+    }));
+    assert!(outcome.is_err());
+    assert!(!ids.is_empty(), "the test saw its children");
+    ids
 }
 
-/// Asserts `pid` is gone; if it is not, kills it first so the failing test leaves no orphan.
-fn assert_gone(pid: u32, what: &str) {
-    let survived = alive(pid);
-    if survived {
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
+/// Asserts every process in `ids` is gone. A survivor is killed first (by its id), so that even
+/// this test failing leaves no orphan behind.
+fn assert_gone(ids: &[u32], what: &str) {
+    let survivors: Vec<u32> = ids.iter().copied().filter(|p| alive(*p)).collect();
+    for pid in &survivors {
+        signal(*pid, Signal::KILL);
     }
-    assert!(!survived, "{what} (pid {pid}) outlived the panicking test");
+    assert!(
+        survivors.is_empty(),
+        "{what}: {survivors:?} of {ids:?} outlived the panicking test"
+    );
 }
 
 #[test]
 fn a_server_started_by_a_panicking_test_is_killed_as_the_panic_unwinds() {
     let data = tempfile::tempdir().unwrap();
-    let mut pid = 0;
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
+    let ids = ids_after_a_panic(|ids| {
         let server = start(data.path());
-        pid = server.child.id();
-        assert!(alive(pid), "the server runs");
-        panic!("an assertion fails while the server runs");
-    }));
-    assert!(outcome.is_err());
-    assert_gone(pid, "the server");
+        ids.push(server.pid());
+        assert!(alive(server.pid()), "the server runs");
+    });
+    assert_gone(&ids, "the server");
 }
 
 #[test]
 fn a_server_run_under_strace_is_killed_with_strace() {
-    if !Path::new("/usr/bin/strace").exists() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "strace is required under CI=true"
-        );
-        eprintln!(
-            "\n*** SKIPPED: strace is not installed; the traced server's cleanup not checked ***\n"
-        );
+    if !tool_or_skip("strace", "-V", "the traced server's cleanup") {
         return;
     }
     let data = tempfile::tempdir().unwrap();
     let trace = data.path().join("trace");
     let trace = trace.to_str().unwrap();
-    let mut pids = (0, 0);
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
+    let ids = ids_after_a_panic(|ids| {
         let server = start_with(&data.path().join("data"), &["strace", "-f", "-o", trace]);
-        let strace = server.child.id();
-        let children =
-            std::fs::read_to_string(format!("/proc/{strace}/task/{strace}/children")).unwrap();
-        pids = (
-            strace,
-            children.split_whitespace().next().unwrap().parse().unwrap(),
-        );
-        panic!("an assertion fails while the traced server runs");
-    }));
-    assert!(outcome.is_err());
-    assert_gone(pids.1, "the traced server");
-    assert_gone(pids.0, "strace");
+        assert_ne!(server.meldpunt_pid(), server.pid());
+        ids.extend([server.pid(), server.meldpunt_pid()]);
+    });
+    assert_gone(&ids, "strace and the traced server");
+}
+
+#[test]
+fn what_a_child_started_itself_is_killed_with_it() {
+    let ids = ids_after_a_panic(|ids| {
+        // A shell that starts a shell that starts a sleep: a child and a grandchild to find.
+        let script = "sh -c 'sleep 600 & wait' & wait";
+        let shell = ChildGuard::spawn(Command::new("sh").args(["-c", script]));
+        let is_sleep = |pid: &u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep")
+        };
+        let mut family = Vec::new();
+        for _ in 0..250 {
+            family = descendants(shell.id());
+            if family.len() == 2 && is_sleep(&family[1]) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(family.len() == 2 && is_sleep(&family[1]), "{family:?}");
+        ids.push(shell.id());
+        ids.extend(family);
+    });
+    assert_gone(&ids, "the shell, its shell and the sleep");
 }
