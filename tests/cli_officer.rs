@@ -1,5 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! `meldpunt officer …` through the real binary on a fresh data folder per test.
+//! `meldpunt officer …` through the real binary on a fresh data folder per test. Help, usage and
+//! the refusals that touch no store (a missing folder, a bad desk id) are trycmd cases in
+//! `tests/cmd/officer.md`.
 
 mod common;
 
@@ -89,18 +91,6 @@ fn a_ten_character_password_is_refused_and_nobody_is_added() {
 }
 
 #[test]
-fn an_invalid_desk_id_is_refused_with_a_clear_message() {
-    let data = tempfile::tempdir().unwrap();
-    let output = officer(
-        data.path(),
-        &["add", "--desk", "A/P", "--name", "x", "--password-stdin"],
-        Some(&format!("{PASSWORD}\n")),
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("desk id"), "{}", stderr(&output));
-}
-
-#[test]
 fn a_token_is_the_last_line_and_works_until_it_is_revoked() {
     let data = tempfile::tempdir().unwrap();
     assert!(add_j_devries(data.path()).status.success());
@@ -178,18 +168,4 @@ fn a_data_folder_held_open_by_another_process_takes_the_change_at_once() {
     let output = add_j_devries(data.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(held.get("j.devries").unwrap().is_some());
-}
-
-#[test]
-fn a_missing_data_folder_is_refused_and_not_created() {
-    let data = tempfile::tempdir().unwrap();
-    let missing = data.path().join("not-here");
-    let output = officer(&missing, &["list"], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("does not exist"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(!missing.exists());
 }
