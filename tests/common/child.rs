@@ -49,6 +49,31 @@ impl ChildGuard {
         }
     }
 
+    /// SIGKILL to the child and to every process below it (a wrapper's program, a daemon's
+    /// workers); returns once they are dead and the child is reaped. Nothing here may panic: the
+    /// drop calls it while a failed assertion unwinds.
+    pub fn kill_all(&mut self) {
+        let Some(child) = self.child.as_mut() else {
+            return;
+        };
+        // Only a child that has not been reaped still owns its id; the id of a reaped one may
+        // already belong to an unrelated process, whose children must not be touched.
+        if let Ok(None) = child.try_wait() {
+            // Listed before anything dies: afterwards they are re-parented and out of sight.
+            let family = descendants(child.id());
+            let _ = child.kill();
+            for pid in &family {
+                signal(*pid, Signal::KILL);
+            }
+            // A signal is delivered asynchronously; the test goes on only once they are dead.
+            let start = Instant::now();
+            while family.iter().any(|p| alive(*p)) && start.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        let _ = child.wait();
+    }
+
     /// A polite stop: SIGTERM, up to 20 seconds to finish, then the drop's SIGKILL.
     pub fn stop(mut self) {
         signal(self.id(), Signal::TERM);
@@ -71,26 +96,7 @@ impl DerefMut for ChildGuard {
 
 impl Drop for ChildGuard {
     fn drop(&mut self) {
-        // Nothing here may panic: this runs while a failed assertion unwinds.
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        // Only a child that has not been reaped still owns its id; the id of a reaped one may
-        // already belong to an unrelated process, whose children must not be touched.
-        if let Ok(None) = child.try_wait() {
-            // Listed before anything dies: afterwards they are re-parented and out of sight.
-            let family = descendants(child.id());
-            let _ = child.kill();
-            for pid in &family {
-                signal(*pid, Signal::KILL);
-            }
-            // A signal is delivered asynchronously; the test goes on only once they are dead.
-            let start = Instant::now();
-            while family.iter().any(|p| alive(*p)) && start.elapsed() < Duration::from_secs(10) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }
-        let _ = child.wait();
+        self.kill_all();
     }
 }
 

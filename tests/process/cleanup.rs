@@ -1,6 +1,7 @@
 //! A test that fails while a child process runs must not leave it running: the server, the
 //! program strace traces, and whatever a child started itself are gone once the panic of a
-//! failed assertion has unwound.
+//! failed assertion has unwound. Nor may a passing one: `kill()` on a server under strace kills
+//! the traced server too (a killed strace leaves its program running).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::Command;
@@ -30,7 +31,7 @@ fn assert_gone(ids: &[u32], what: &str) {
     }
     assert!(
         survivors.is_empty(),
-        "{what}: {survivors:?} of {ids:?} outlived the panicking test"
+        "{what}: {survivors:?} of {ids:?} outlived their test"
     );
 }
 
@@ -83,4 +84,22 @@ fn what_a_child_started_itself_is_killed_with_it() {
         ids.extend(family);
     });
     assert_gone(&ids, "the shell, its shell and the sleep");
+}
+
+/// `kill()` is how a crash is simulated, and how the strace tests end their server: under a
+/// wrapper it must kill the traced `meldpunt` too, or the server outlives a passing test.
+#[test]
+fn killing_a_server_run_under_strace_kills_the_traced_server_too() {
+    if !tool_or_skip("strace", "-V", "killing a traced server") {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let trace = data.path().join("trace");
+    let server = start_with(
+        &data.path().join("data"),
+        &["strace", "-f", "-o", trace.to_str().unwrap()],
+    );
+    let ids = [server.pid(), server.meldpunt_pid()];
+    server.kill();
+    assert_gone(&ids, "strace and the traced server after kill()");
 }
