@@ -4,9 +4,10 @@
 //! the traced server too (a killed strace leaves its program running).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::process::Command;
 
-use crate::common::binary::{start, start_with};
+use crate::common::binary::{Server, start, start_with};
 use crate::common::child::{ChildGuard, Signal, alive, descendants, signal};
 use crate::common::tools::tool_or_skip;
 
@@ -35,6 +36,21 @@ fn assert_gone(ids: &[u32], what: &str) {
     );
 }
 
+/// A server under `strace -f`, with its data folder and trace in `dir`.
+fn traced_server(dir: &Path) -> Server {
+    let trace = dir.join("trace");
+    let server = start_with(
+        &dir.join("data"),
+        &["strace", "-f", "-o", trace.to_str().unwrap()],
+    );
+    assert_ne!(
+        server.meldpunt_pid(),
+        server.pid(),
+        "strace's child is the server"
+    );
+    server
+}
+
 #[test]
 fn a_server_started_by_a_panicking_test_is_killed_as_the_panic_unwinds() {
     let data = tempfile::tempdir().unwrap();
@@ -52,11 +68,8 @@ fn a_server_run_under_strace_is_killed_with_strace() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let trace = data.path().join("trace");
-    let trace = trace.to_str().unwrap();
     let ids = ids_after_a_panic(|ids| {
-        let server = start_with(&data.path().join("data"), &["strace", "-f", "-o", trace]);
-        assert_ne!(server.meldpunt_pid(), server.pid());
+        let server = traced_server(data.path());
         ids.extend([server.pid(), server.meldpunt_pid()]);
     });
     assert_gone(&ids, "strace and the traced server");
@@ -94,11 +107,7 @@ fn killing_a_server_run_under_strace_kills_the_traced_server_too() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let trace = data.path().join("trace");
-    let server = start_with(
-        &data.path().join("data"),
-        &["strace", "-f", "-o", trace.to_str().unwrap()],
-    );
+    let server = traced_server(data.path());
     let ids = [server.pid(), server.meldpunt_pid()];
     server.kill();
     assert_gone(&ids, "strace and the traced server after kill()");
