@@ -10,6 +10,9 @@ use meldpunt::domain::Lang;
 use meldpunt::web::startup::Application;
 use meldpunt::web::state::AppState;
 
+pub use crate::common::files::{desk_identity, files_under};
+pub use crate::common::page::{hidden, select_all, select_text, session_cookie};
+
 /// Everything every test's app has logged, at every level, for the log assertions.
 pub fn captured_log() -> String {
     String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
@@ -214,69 +217,6 @@ impl TestApp {
     pub fn desk_identity(&self, desk: &str) -> age::x25519::Identity {
         desk_identity(self.data.path(), desk)
     }
-}
-
-pub fn desk_identity(data: &Path, desk: &str) -> age::x25519::Identity {
-    let text = std::fs::read_to_string(data.join("demo-keys").join(format!("{desk}.key"))).unwrap();
-    text.lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("meldpunt_session=") && !v.starts_with("meldpunt_session=;"))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-/// Text of the first element matching `selector`, trimmed.
-pub fn select_text(html: &str, selector: &str) -> Option<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .next()
-        .map(|e| e.text().collect::<String>().trim().to_owned())
-}
-
-pub fn select_all(html: &str, selector: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| e.text().collect::<String>().trim().to_owned())
-        .collect()
-}
-
-/// The value of a hidden input named `name`.
-pub fn hidden(html: &str, name: &str) -> String {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(&format!("input[name={name}]")).unwrap();
-    doc.select(&sel)
-        .next()
-        .and_then(|e| e.value().attr("value"))
-        .unwrap()
-        .to_owned()
 }
 
 /// Decrypts an age file with `identity`; `None` when it does not open.

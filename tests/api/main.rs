@@ -14,3 +14,6 @@ mod logs;
 mod offline;
 mod robustness;
 mod submit;
+
+#[path = "../common/mod.rs"]
+mod common;

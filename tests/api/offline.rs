@@ -7,23 +7,13 @@ use std::process::{Command, Output, Stdio};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 
+use crate::common::binary::{self, run};
 use crate::desk_helpers::age_cli_decrypt;
 use crate::helpers::*;
 
+/// Runs `meldpunt ARGS…` to its end, feeding `stdin` if given.
 fn meldpunt(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    run(binary::meldpunt().args(args), stdin)
 }
 
 fn stderr(output: &Output) -> String {

@@ -4,11 +4,15 @@
 //! page checked with axe-core, by keyboard and at 320 px. Without Chromium or chromedriver the tests say
 //! `*** SKIPPED ***` and pass, except under `CI=true`, where they fail.
 
-// The application helpers of the API tests, shared as they are; this binary uses only a part.
-#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
+
+// The API tests' in-process application (`spawn_app`) and its officers, as they are; it stays
+// beside the API tests, whose store it follows. This binary uses only a part of it.
+#[allow(dead_code, unused_imports)]
 #[path = "../api/desk_helpers.rs"]
 mod desk_helpers;
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../api/helpers.rs"]
 mod helpers;
 

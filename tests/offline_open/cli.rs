@@ -1,11 +1,11 @@
 //! The real binary's exit codes, and what `open` refuses before reading anything.
 
 use std::fs;
-use std::process::Command;
 
 use meldpunt::offline::OfflineError;
 use meldpunt::offline::open::open_bundle;
 
+use crate::common::binary::{meldpunt, run};
 use crate::helpers::{Desk, MIB};
 use crate::layout::{TIP, good_tip};
 use crate::work::{Work, walk};
@@ -73,15 +73,16 @@ fn a_missing_bundle_or_a_bad_identity_stops_with_exit_2_and_creates_nothing() {
     let work = Work::new(&good_tip(&desk).bundle());
     let not_a_key = work.dir.path().join("not-a-key");
     fs::write(&not_a_key, "hello\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_meldpunt"))
-        .arg("open")
-        .arg(work.bundle())
-        .arg("--identity")
-        .arg(&not_a_key)
-        .arg("--out")
-        .arg(work.out())
-        .output()
-        .unwrap();
+    let output = run(
+        meldpunt()
+            .arg("open")
+            .arg(work.bundle())
+            .arg("--identity")
+            .arg(&not_a_key)
+            .arg("--out")
+            .arg(work.out()),
+        None,
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("check --identity"));
     assert!(!work.out().exists());

@@ -2,6 +2,9 @@
 //! checks that nothing was written next to `--out` and that no link exists under it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod cli;
 mod fuzz;
 mod helpers;

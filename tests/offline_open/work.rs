@@ -3,11 +3,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use meldpunt::offline::OfflineError;
 use meldpunt::offline::open::{OpenReport, open_bundle};
 
+use crate::common::binary::{meldpunt, run};
 use crate::helpers::Desk;
 
 /// A scratch folder holding `bundle.tar`; `out` is where `open` writes.
@@ -44,15 +45,16 @@ impl Work {
 
     /// Runs the binary without checking the folder afterwards (for cases that plant things).
     pub fn run_unchecked(&self, desk: &Desk) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_meldpunt"))
-            .arg("open")
-            .arg(self.bundle())
-            .arg("--identity")
-            .arg(&desk.key_file)
-            .arg("--out")
-            .arg(self.out())
-            .output()
-            .unwrap()
+        run(
+            meldpunt()
+                .arg("open")
+                .arg(self.bundle())
+                .arg("--identity")
+                .arg(&desk.key_file)
+                .arg("--out")
+                .arg(self.out()),
+            None,
+        )
     }
 
     /// Nothing but the bundle and `out` next to each other, no link and no scratch folder in

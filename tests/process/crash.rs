@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use crate::server::*;
+use crate::common::binary::start;
+use crate::common::files::{desk_identity, files_under};
+use crate::common::page::{client, open_thread, receipt_in};
 
 #[actix_web::test]
 async fn a_tip_acknowledged_just_before_sigkill_survives_the_restart() {
@@ -25,27 +27,8 @@ async fn a_tip_acknowledged_just_before_sigkill_survives_the_restart() {
     let receipt = receipt_in(&body);
 
     let server = start(data.path());
-    let login = client()
-        .post(server.url("/followup"))
-        .form(&[("receipt", receipt.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 303, "the receipt still opens the thread");
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let thread = client()
-        .get(server.url("/thread"))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(thread.status(), 200);
+    // The receipt still opens the thread.
+    open_thread(&client(), &server.url(""), &receipt).await;
     server.kill();
 
     let desk = desk_identity(data.path(), "ap");

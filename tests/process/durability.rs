@@ -5,25 +5,14 @@
 //! socket.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::server::*;
-
-fn strace_available() -> bool {
-    Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use crate::common::binary::start_with;
+use crate::common::page::client;
+use crate::common::tools::tool_or_skip;
 
 #[actix_web::test]
 async fn the_receipt_is_written_only_after_ciphertexts_folder_and_database_are_fsynced() {
-    if !strace_available() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "strace is required under CI=true (.ci/run installs it)"
-        );
-        eprintln!("\n*** SKIPPED: strace is not installed; durability ordering not checked ***\n");
+    if !tool_or_skip("strace", "-V", "durability ordering") {
         return;
     }
     let data = tempfile::tempdir().unwrap();

@@ -8,7 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::server::*;
+use crate::common::binary::{Server, start};
+use crate::common::files::{desk_identity, files_under};
+use crate::common::page::{client, receipt_in};
 
 /// A tmpfs mounted for the test, unmounted when dropped.
 struct SmallDisk {
@@ -195,7 +197,7 @@ async fn a_full_disk_gets_a_clear_answer_and_the_service_comes_back_without_surg
     // A clean stop on a full disk, and a start on a disk filled after it: the WAL and its index
     // are gone by then, and must be made anew with not one byte free.
     let filler = disk.fill();
-    server.stop();
+    server.terminate();
     std::fs::remove_file(&filler).unwrap();
     let filler = disk.fill();
     let server = start(&data);

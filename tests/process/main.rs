@@ -1,8 +1,12 @@
 //! Tests that run the real `meldpunt` binary as a child process: crash safety (SIGKILL at the
-//! worst moments) and durability (fsync before the receipt, seen with strace).
+//! worst moments), durability (fsync before the receipt, seen with strace), and that a failing
+//! test leaves no server running.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cleanup;
 mod crash;
 mod durability;
 mod full_disk;
-mod server;

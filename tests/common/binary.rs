@@ -1,0 +1,143 @@
+//! The real `meldpunt` binary as a child process: one-shot commands with their output, and
+//! `meldpunt serve` on a free port, optionally under a wrapper such as strace. Both are held by a
+//! [`ChildGuard`], so a failing test leaves nothing running.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::child::{ChildGuard, Signal, descendants, signal};
+
+pub const BINARY: &str = env!("CARGO_BIN_EXE_meldpunt");
+
+/// `meldpunt` as a command to add arguments to.
+pub fn meldpunt() -> Command {
+    Command::new(BINARY)
+}
+
+/// Runs `command` to its end with `stdin` fed to it (or closed at once), and returns its output.
+pub fn run(command: &mut Command, stdin: Option<&str>) -> Output {
+    let mut child = ChildGuard::spawn(
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
+    let mut input = child.stdin.take().expect("a stdin pipe");
+    if let Some(text) = stdin {
+        // The command may refuse before reading its input; a closed pipe is fine then.
+        let _ = input.write_all(text.as_bytes());
+    }
+    drop(input);
+    child.wait_with_output()
+}
+
+/// A `meldpunt serve` child listening on a free loopback port.
+pub struct Server {
+    process: ChildGuard,
+    /// The `meldpunt` process itself: the child, or the child's child under a wrapper.
+    meldpunt: u32,
+    pub port: u16,
+    /// Its standard error, line by line (it logs at debug level).
+    pub log: mpsc::Receiver<String>,
+}
+
+/// Starts `meldpunt serve --data DATA --listen 127.0.0.1:0` and waits for its port.
+pub fn start(data: &Path) -> Server {
+    start_with(data, &[])
+}
+
+/// Like [`start`], run by a wrapper: `program args… meldpunt serve …` (e.g. strace's options).
+pub fn start_with(data: &Path, wrapper: &[&str]) -> Server {
+    serve(wrapper, data, None)
+}
+
+/// Like [`start`], with `--config FILE` (whose `data` and `listen` the flags override).
+pub fn start_configured(data: &Path, config: &Path) -> Server {
+    serve(&[], data, Some(config))
+}
+
+fn serve(wrapper: &[&str], data: &Path, config: Option<&Path>) -> Server {
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(BINARY);
+            c
+        }
+        None => meldpunt(),
+    };
+    command.arg("serve");
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let mut process = ChildGuard::spawn(
+        command
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("MELDPUNT_LOG", "debug")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
+    let stderr = process.stderr.take().expect("a stderr pipe");
+    let (tx, log) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let port = loop {
+        let line = log
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server says which port it listens on");
+        if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
+            break port.trim().parse().expect("a port number");
+        }
+    };
+    let meldpunt = match wrapper {
+        [] => process.id(),
+        _ => *descendants(process.id())
+            .first()
+            .expect("the wrapper's child"),
+    };
+    Server {
+        process,
+        meldpunt,
+        port,
+        log,
+    }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    /// The process id of the started child (the wrapper, if any).
+    pub fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
+    /// The process id of `meldpunt` itself (the wrapper's child, if there is a wrapper).
+    pub fn meldpunt_pid(&self) -> u32 {
+        self.meldpunt
+    }
+
+    /// SIGKILL: no destructor, no flush, no goodbye; to a wrapper and its `meldpunt` alike (a
+    /// program strace traces outlives a killed strace). Returns what it logged.
+    pub fn kill(mut self) -> Vec<String> {
+        self.process.kill_all();
+        self.log.try_iter().collect()
+    }
+
+    /// SIGTERM to `meldpunt` itself (not to a wrapper, which then ends with it): a clean stop.
+    /// Returns what it logged.
+    pub fn terminate(mut self) -> Vec<String> {
+        signal(self.meldpunt, Signal::TERM);
+        let status = self.process.wait_timeout(Duration::from_secs(20));
+        assert!(status.is_some(), "the server did not stop on SIGTERM");
+        self.log.try_iter().collect()
+    }
+}
