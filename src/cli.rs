@@ -98,7 +98,7 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Manage desk officers and their API tokens (run while the service is stopped).
+    /// Manage desk officers and their API tokens (also while the service runs).
     #[command(subcommand)]
     Officer(OfficerCommand),
     /// Check the audit log.
