@@ -49,11 +49,24 @@ impl fmt::Display for PageError {
     }
 }
 
-/// A short random id shown to the user and logged with the cause of an internal error.
-pub fn operation_id() -> String {
+tokio::task_local! {
+    /// The operation id of the request this task serves (set by [`super::trace::root_span`]).
+    pub static OPERATION: String;
+}
+
+/// A short random id for one request.
+pub fn new_operation_id() -> String {
     let mut bytes = [0u8; 4];
     crate::random::fill(&mut bytes);
     hex::encode(bytes)
+}
+
+/// The id of the request being served, shown to the user with an internal error and found in
+/// the log on the request's span; outside a request, a fresh one.
+pub fn operation_id() -> String {
+    OPERATION
+        .try_with(String::clone)
+        .unwrap_or_else(|_| new_operation_id())
 }
 
 impl Failure {
@@ -98,7 +111,8 @@ impl ResponseError for PageError {
         let (title, mut text) = self.failure.words(lang);
         if let Failure::Internal(cause) = &self.failure {
             let op = operation_id();
-            tracing::error!(operation = %op, cause = %cause, "internal error");
+            // The request's span carries the same operation id.
+            tracing::error!(cause = %cause, "internal error");
             text = format!("{text} ({} {op})", i18n::text(lang, "err_operation"));
         }
         let Some(templates) = &self.page else {
@@ -127,5 +141,29 @@ impl ResponseError for PageError {
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn an_internal_error_shows_the_operation_id_of_its_request() {
+        let page = PageError {
+            lang: PageLang {
+                lang: Lang::En,
+                default: Lang::Nl,
+            },
+            failure: Failure::Internal("the disk controller said no".into()),
+            page: None,
+        };
+        let response = OPERATION
+            .scope("0a1b2c3d".to_owned(), async { page.error_response() })
+            .await;
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("0a1b2c3d"), "{body}");
+        assert!(!body.contains("controller"), "never the cause: {body}");
     }
 }

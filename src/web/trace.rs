@@ -6,6 +6,10 @@
 //!
 //! Reporter requests that went well are logged at `debug`, because even a line saying "a tip
 //! arrived" gets a timestamp from journald; failures are logged at `warn`.
+//!
+//! Each request gets an operation id here, recorded in its span (so every line logged while it
+//! runs carries it) and held for the request's task, so that an error page or JSON error can show
+//! the same id ([`super::error::operation_id`]): what a user quotes is what the log says.
 
 use std::time::Instant;
 
@@ -23,8 +27,12 @@ pub async fn root_span(
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
-    let span = tracing::info_span!("request", method = %method, route = %route);
-    let res = next.call(req).instrument(span.clone()).await;
+    let operation = super::error::new_operation_id();
+    let span = tracing::info_span!("request", method = %method, route = %route, operation = %operation);
+    let res = super::error::OPERATION
+        .scope(operation, next.call(req))
+        .instrument(span.clone())
+        .await;
     let _entered = span.enter();
     let latency_ms = started.elapsed().as_millis();
     match &res {
