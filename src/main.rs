@@ -1,10 +1,11 @@
-//! Entry point: parse the command line, set up logging, hand over to the library.
+//! Entry point: parse the command line, set up logging, hand over to the library, and turn what
+//! came back into a message and an exit code — here, once, for every command.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use meldpunt::cli::{Cli, Command};
-use meldpunt::commands;
+use meldpunt::commands::{self, CommandError, CommandResult};
 use meldpunt::config::{self, Overrides};
 use meldpunt::telemetry;
 use meldpunt::web::startup::Application;
@@ -13,7 +14,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = std::env::var("MELDPUNT_LOG").unwrap_or_else(|_| telemetry::DEFAULT_FILTER.into());
     telemetry::init(&filter, std::io::stderr);
-    match cli.command {
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("meldpunt: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(command: Command) -> CommandResult {
+    match command {
         Command::Serve {
             config,
             data,
@@ -49,27 +60,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(overrides: Overrides) -> ExitCode {
-    let settings = match config::load(&overrides) {
-        Ok(settings) => settings,
-        Err(e) => {
-            eprintln!("meldpunt: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(settings)?;
-        tracing::info!(port = app.port(), "listening");
-        eprintln!("meldpunt: listening on port {}", app.port());
-        app.run_until_stopped()
-            .await
-            .map_err(meldpunt::web::startup::StartError::Run)
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("meldpunt: {e}");
-            ExitCode::FAILURE
-        }
-    }
+/// A configuration that does not load is refused (2); a service that cannot start or stops with
+/// an error has failed (1).
+fn serve(overrides: Overrides) -> CommandResult {
+    let settings = config::load(&overrides).map_err(CommandError::refused)?;
+    actix_web::rt::System::new()
+        .block_on(async move {
+            let app = Application::build(settings)?;
+            tracing::info!(port = app.port(), "listening");
+            eprintln!("meldpunt: listening on port {}", app.port());
+            app.run_until_stopped()
+                .await
+                .map_err(meldpunt::web::startup::StartError::Run)
+        })
+        .map_err(CommandError::failed)
 }

@@ -1,34 +1,31 @@
 //! `meldpunt audit`: checks the audit log's hash chain from the command line, so an operator (or
 //! a cron job) can tell an intact log from a tampered one by the exit code alone: 0 intact,
-//! 1 broken, 2 when the log could not be read at all.
+//! 1 broken, 2 when the log could not be read at all. Works while the service runs.
 
 use std::path::Path;
-use std::process::ExitCode;
 
+use super::{CommandError, CommandResult};
 use crate::audit::{AuditError, AuditLog};
 use crate::cli::AuditCommand;
 use crate::store::Store;
 
-pub fn run(command: AuditCommand) -> ExitCode {
+pub fn run(command: AuditCommand) -> CommandResult {
     match command {
         AuditCommand::Verify { data } => verify(&data.data),
     }
 }
 
-fn verify(data: &Path) -> ExitCode {
+fn verify(data: &Path) -> CommandResult {
     // Opening the store would create a fresh, empty (and so "intact") folder: a mistyped path must
     // not pass as a verified log.
     if !data.is_dir() {
-        eprintln!("meldpunt: no data folder at {}", data.display());
-        return ExitCode::from(2);
+        return Err(CommandError::Refused(format!(
+            "no data folder at {}",
+            data.display()
+        )));
     }
-    let log = match open_log(data) {
-        Ok(log) => log,
-        Err(message) => {
-            eprintln!("meldpunt: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    Store::open(data).map_err(CommandError::refused)?;
+    let log = AuditLog::open(data).map_err(CommandError::refused)?;
     match log.verify() {
         Ok(count) => {
             println!("audit log intact: {count} entries");
@@ -40,22 +37,11 @@ fn verify(data: &Path) -> ExitCode {
                     last.seq, last.hash
                 );
             }
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Err(AuditError::Broken { seq, reason }) => {
-            eprintln!("audit log BROKEN at entry {seq}: {reason}");
-            ExitCode::FAILURE
-        }
-        Err(e @ (AuditError::Store(_) | AuditError::DiskFull)) => {
-            eprintln!("meldpunt: {e}");
-            ExitCode::from(2)
-        }
+        Err(AuditError::Broken { seq, reason }) => Err(CommandError::Failed(format!(
+            "audit log BROKEN at entry {seq}: {reason}"
+        ))),
+        Err(e) => Err(CommandError::refused(e)),
     }
-}
-
-/// Opens the log of an existing data folder, also while the service runs (the caller has checked
-/// that the folder exists).
-fn open_log(data: &Path) -> Result<AuditLog, String> {
-    Store::open(data).map_err(|e| e.to_string())?;
-    AuditLog::open(data).map_err(|e| e.to_string())
 }

@@ -3,7 +3,10 @@
 //! very next request.
 
 pub mod audit;
+mod error;
 pub mod officer;
 pub mod offline;
 pub mod open;
 pub mod purge;
+
+pub use error::{CommandError, CommandResult};

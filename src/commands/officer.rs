@@ -10,11 +10,11 @@
 mod qr;
 
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 
+use super::{CommandError as Failure, CommandResult};
 use crate::audit::{Action, AuditLog};
 use crate::cli::OfficerCommand;
 use crate::desk::officers::{self, OfficerError, Officers};
@@ -22,26 +22,17 @@ use crate::domain::{Clock, DeskId, SystemClock};
 use crate::passwords;
 use crate::store::Store;
 
-/// Why a command stopped; turned into a message and an exit code in one place, [`run`].
-#[derive(Debug, thiserror::Error)]
-enum Failure {
-    #[error("{0}")]
-    Refused(String),
-    #[error("{0}")]
-    NotFound(String),
-}
-
 impl From<OfficerError> for Failure {
     fn from(e: OfficerError) -> Failure {
         match e {
-            OfficerError::Unknown(_) => Failure::NotFound(e.to_string()),
-            other => Failure::Refused(other.to_string()),
+            OfficerError::Unknown(_) => Failure::failed(e),
+            other => Failure::refused(other),
         }
     }
 }
 
-pub fn run(command: OfficerCommand) -> ExitCode {
-    let result = match command {
+pub fn run(command: OfficerCommand) -> CommandResult {
+    match command {
         OfficerCommand::Add {
             data,
             desk,
@@ -52,16 +43,6 @@ pub fn run(command: OfficerCommand) -> ExitCode {
         OfficerCommand::Remove { data, name } => remove(&data.data, &name),
         OfficerCommand::Token { data, name } => token(&data.data, &name),
         OfficerCommand::Revoke { data, token_id } => revoke(&data.data, &token_id),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("meldpunt: {failure}");
-            match failure {
-                Failure::NotFound(_) => ExitCode::FAILURE,
-                Failure::Refused(_) => ExitCode::from(2),
-            }
-        }
     }
 }
 
@@ -166,7 +147,7 @@ fn remove(data: &Path, name: &str) -> Result<(), Failure> {
     let admin = Admin::open(data)?;
     let officers = &admin.officers;
     if !officers.remove(name)? {
-        return Err(Failure::NotFound(format!("no officer named {name}")));
+        return Err(Failure::Failed(format!("no officer named {name}")));
     }
     admin.record(Action::OfficerRemoved, name)?;
     println!("officer {name} removed and their tokens revoked");
@@ -189,7 +170,7 @@ fn revoke(data: &Path, id: &str) -> Result<(), Failure> {
     let admin = Admin::open(data)?;
     let officers = &admin.officers;
     if !officers.revoke_token(id)? {
-        return Err(Failure::NotFound(format!("no token with id {id}")));
+        return Err(Failure::Failed(format!("no token with id {id}")));
     }
     admin.record(Action::TokenRevoked, &format!("token {id}"))?;
     println!("token {id} revoked");

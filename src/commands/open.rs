@@ -3,41 +3,28 @@
 //! written), 2 when nothing could be done (output folder, bundle or identity unusable).
 
 use std::path::Path;
-use std::process::ExitCode;
 
+use super::{CommandError, CommandResult};
 use crate::offline::OfflineError;
 use crate::offline::identity;
 use crate::offline::open::open_bundle;
 
-pub fn run(bundle: &Path, identity_file: &Path, out: &Path, max_mib: u64) -> ExitCode {
-    let identity = match identity::load(identity_file) {
-        Ok(identity) => identity,
-        Err(e) => {
-            eprintln!("meldpunt: {e}; check --identity");
-            return ExitCode::from(2);
-        }
-    };
+pub fn run(bundle: &Path, identity_file: &Path, out: &Path, max_mib: u64) -> CommandResult {
+    let identity = identity::load(identity_file)
+        .map_err(|e| CommandError::Refused(format!("{e}; check --identity")))?;
     let budget = max_mib.saturating_mul(1024 * 1024);
-    match open_bundle(bundle, &identity, out, budget) {
-        Ok(report) => {
-            report.print();
-            if report.is_clean() {
-                eprintln!("meldpunt: opened into {}", out.display());
-                ExitCode::SUCCESS
-            } else {
-                eprintln!(
-                    "meldpunt: {} thing(s) refused (see REFUSED above); the rest is in {}",
-                    report.refused.len(),
-                    out.display()
-                );
-                ExitCode::from(1)
-            }
-        }
-        Err(e) => {
-            eprintln!("meldpunt: {e}{}", hint(&e));
-            ExitCode::from(2)
-        }
+    let report = open_bundle(bundle, &identity, out, budget)
+        .map_err(|e| CommandError::Refused(format!("{e}{}", hint(&e))))?;
+    report.print();
+    if !report.is_clean() {
+        return Err(CommandError::Failed(format!(
+            "{} thing(s) refused (see REFUSED above); the rest is in {}",
+            report.refused.len(),
+            out.display()
+        )));
     }
+    eprintln!("meldpunt: opened into {}", out.display());
+    Ok(())
 }
 
 /// What to do next, for the errors whose message does not already say it.

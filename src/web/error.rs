@@ -161,7 +161,9 @@ mod tests {
         let response = OPERATION
             .scope("0a1b2c3d".to_owned(), async { page.error_response() })
             .await;
-        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
         let body = String::from_utf8_lossy(&body);
         assert!(body.contains("0a1b2c3d"), "{body}");
         assert!(!body.contains("controller"), "never the cause: {body}");

@@ -28,7 +28,8 @@ pub async fn root_span(
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
     let operation = super::error::new_operation_id();
-    let span = tracing::info_span!("request", method = %method, route = %route, operation = %operation);
+    let span =
+        tracing::info_span!("request", method = %method, route = %route, operation = %operation);
     let res = super::error::OPERATION
         .scope(operation, next.call(req))
         .instrument(span.clone())
