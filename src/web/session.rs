@@ -74,9 +74,8 @@ impl<T: Clone> Sessions<T> {
             created: now,
             last_seen: now,
         };
-        if let Ok(mut table) = self.table.lock() {
-            table.insert(table_key(cookie.expose_secret()), entry);
-        }
+        self.table()
+            .insert(table_key(cookie.expose_secret()), entry);
         cookie
     }
 
@@ -86,7 +85,7 @@ impl<T: Clone> Sessions<T> {
     }
 
     pub(crate) fn get_at(&self, cookie: &str, now: Instant) -> Option<Active<T>> {
-        let mut table = self.table.lock().ok()?;
+        let mut table = self.table();
         let key = table_key(cookie);
         let entry = table.get_mut(&key)?;
         if self.expired(entry, now) {
@@ -107,28 +106,31 @@ impl<T: Clone> Sessions<T> {
 
     /// Ends a session (log-out).
     pub fn remove(&self, cookie: &str) {
-        if let Ok(mut table) = self.table.lock() {
-            table.remove(&table_key(cookie));
-        }
+        self.table().remove(&table_key(cookie));
     }
 
     /// Ends every session whose data matches (e.g. all sessions of a report that was deleted).
     pub fn remove_where(&self, doomed: impl Fn(&T) -> bool) {
-        if let Ok(mut table) = self.table.lock() {
-            table.retain(|_, e| !doomed(&e.data));
-        }
+        self.table().retain(|_, e| !doomed(&e.data));
     }
 
     /// Drops every expired session.
     pub fn sweep(&self) {
         let now = Instant::now();
-        if let Ok(mut table) = self.table.lock() {
-            table.retain(|_, e| !self.expired(e, now));
-        }
+        self.table().retain(|_, e| !self.expired(e, now));
     }
 
     pub fn len(&self) -> usize {
-        self.table.lock().map_or(0, |t| t.len())
+        self.table().len()
+    }
+
+    /// The table, also after a panic elsewhere poisoned its lock: every change to it is a
+    /// single insert or removal, so it is never left half-changed, and a log-out that silently
+    /// did nothing would leave a session open.
+    fn table(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Entry<T>>> {
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -166,6 +168,25 @@ mod tests {
         }
         let late = start + Duration::from_secs(125 * 60);
         assert!(s.get_at(cookie.expose_secret(), late).is_none());
+    }
+
+    #[test]
+    fn a_log_out_works_after_a_panic_poisoned_the_table() {
+        let s = std::sync::Arc::new(sessions());
+        let cookie = s.create(7);
+        let poisoner = s.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.table.lock().unwrap();
+            panic!("a handler panicked while holding the session table");
+        })
+        .join();
+        assert!(s.table.is_poisoned());
+        s.remove(cookie.expose_secret());
+        s.table.clear_poison();
+        assert!(
+            s.get(cookie.expose_secret()).is_none(),
+            "the session is gone"
+        );
     }
 
     #[test]
