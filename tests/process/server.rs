@@ -12,8 +12,9 @@ pub struct Server {
     pub log: mpsc::Receiver<String>,
 }
 
-/// Starts `program args… meldpunt serve --data DATA --listen 127.0.0.1:0` and waits for the port.
-pub fn start_with(data: &Path, prefix: &[&str]) -> Server {
+/// Spawns `program args… meldpunt serve --data DATA --listen 127.0.0.1:0` with extra environment
+/// and returns at once; the port is 0 until [`Server::wait_ready`] has seen it.
+pub fn spawn(data: &Path, prefix: &[&str], env: &[(&str, &str)]) -> Server {
     let binary = env!("CARGO_BIN_EXE_meldpunt");
     let mut command = match prefix.split_first() {
         Some((program, args)) => {
@@ -28,6 +29,7 @@ pub fn start_with(data: &Path, prefix: &[&str]) -> Server {
         .arg(data)
         .args(["--listen", "127.0.0.1:0"])
         .env("MELDPUNT_LOG", "debug")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -39,19 +41,23 @@ pub fn start_with(data: &Path, prefix: &[&str]) -> Server {
             let _ = tx.send(line);
         }
     });
-    let port = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server says which port it listens on");
-        if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
-            break port.trim().parse().unwrap();
-        }
-    };
     Server {
         child,
-        port,
+        port: 0,
         log: rx,
     }
+}
+
+/// Starts `program args… meldpunt serve --data DATA --listen 127.0.0.1:0` and waits for the port.
+pub fn start_with(data: &Path, prefix: &[&str]) -> Server {
+    let mut server = spawn(data, prefix, &[]);
+    if let Err(log) = server.wait_ready(Duration::from_secs(60)) {
+        panic!(
+            "the server did not say which port it listens on:\n{}",
+            log.join("\n")
+        );
+    }
+    server
 }
 
 pub fn start(data: &Path) -> Server {
@@ -59,6 +65,23 @@ pub fn start(data: &Path) -> Server {
 }
 
 impl Server {
+    /// Waits for the "listening on port N" line; on failure returns the log lines seen.
+    pub fn wait_ready(&mut self, timeout: Duration) -> Result<u16, Vec<String>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let Ok(line) = self.log.recv_timeout(left) else {
+                return Err(seen);
+            };
+            if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
+                self.port = port.trim().parse().unwrap();
+                return Ok(self.port);
+            }
+            seen.push(line);
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }
@@ -68,6 +91,14 @@ impl Server {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
         self.log.try_iter().collect()
+    }
+}
+
+/// The child never outlives its test, however the test ends (a failed assert included).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -94,15 +125,16 @@ pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 pub fn receipt_in(html: &str) -> String {
+    find_receipt(html).expect("a receipt")
+}
+
+/// The receipt on an answer page, if it has one.
+pub fn find_receipt(html: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse("#receipt").unwrap();
     doc.select(&sel)
         .next()
-        .expect("a receipt")
-        .text()
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .map(|e| e.text().collect::<String>().trim().to_owned())
 }
 
 pub fn desk_identity(data: &Path, desk: &str) -> age::x25519::Identity {
