@@ -8,6 +8,7 @@
 //! random choices (the timing of a real process is never quite repeatable).
 
 mod clients;
+mod ledger;
 mod payload;
 mod verify;
 
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use clients::{Ledger, Shared};
+use clients::Shared;
+use ledger::Ledger;
 use payload::Rng;
 
 use crate::server::{Server, spawn};

@@ -6,7 +6,6 @@
 //! kill is expected and only counted; any other answer is a failure, because a server that is up
 //! must not refuse a valid submission or an acknowledged receipt.
 
-use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
@@ -14,42 +13,9 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use tokio::sync::watch;
 
+use super::ledger::{AckedTip, Ledger};
 use super::payload::{DESKS, Marker, Rng};
 use crate::server::find_receipt;
-
-#[derive(Default, Debug)]
-pub struct Counts {
-    pub tips_sent: u32,
-    pub tips_with_files_sent: u32,
-    pub tip_files_sent: u32,
-    pub followups_sent: u32,
-    pub followup_files_sent: u32,
-    pub tips_acked: u32,
-    pub tip_files_acked: u32,
-    pub followups_acked: u32,
-    pub followup_files_acked: u32,
-    /// Requests whose connection a kill cut (or that found no server listening).
-    pub cut: u32,
-}
-
-/// A tip whose receipt came back, with what was sent and acknowledged for it since.
-pub struct AckedTip {
-    pub tip: u32,
-    pub receipt: String,
-    pub files: u32,
-    pub followups_sent: u32,
-    /// Acknowledged follow-ups: number and how many files each carried.
-    pub followups: Vec<(u32, u32)>,
-}
-
-#[derive(Default)]
-pub struct Ledger {
-    pub counts: Counts,
-    pub tips: Vec<AckedTip>,
-    /// Every marker that left the client, acknowledged or not.
-    pub sent: HashSet<Marker>,
-    pub failures: Vec<String>,
-}
 
 pub struct Shared {
     /// The port of the server that is up, or `None` between a kill and the next start.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use futures_util::StreamExt;
 
-use super::clients::Ledger;
+use super::ledger::Ledger;
 use super::payload::{DESKS, Marker};
 use crate::server::{desk_identity, files_under};
 
