@@ -39,6 +39,8 @@ pub struct Server {
     process: ChildGuard,
     /// The `meldpunt` process itself: the child, or the child's child under a wrapper.
     meldpunt: u32,
+    /// Started under a wrapper (strace): `meldpunt` is found once it listens.
+    wrapped: bool,
     pub port: u16,
     /// Its standard error, line by line (it logs at debug level).
     pub log: mpsc::Receiver<String>,
@@ -60,6 +62,28 @@ pub fn start_configured(data: &Path, config: &Path) -> Server {
 }
 
 fn serve(wrapper: &[&str], data: &Path, config: Option<&Path>) -> Server {
+    let mut server = spawn_serve(wrapper, data, config, &[]);
+    if let Err(seen) = server.wait_ready(Duration::from_secs(60)) {
+        panic!(
+            "the server did not say which port it listens on:\n{}",
+            seen.join("\n")
+        );
+    }
+    server
+}
+
+/// Spawns `meldpunt serve --data DATA --listen 127.0.0.1:0` with extra environment and returns
+/// at once (for kills during start-up); the port is 0 until [`Server::wait_ready`] has seen it.
+pub fn spawn(data: &Path, env: &[(&str, &str)]) -> Server {
+    spawn_serve(&[], data, None, env)
+}
+
+fn spawn_serve(
+    wrapper: &[&str],
+    data: &Path,
+    config: Option<&Path>,
+    env: &[(&str, &str)],
+) -> Server {
     let mut command = match wrapper.split_first() {
         Some((program, args)) => {
             let mut c = Command::new(program);
@@ -78,6 +102,7 @@ fn serve(wrapper: &[&str], data: &Path, config: Option<&Path>) -> Server {
             .arg(data)
             .args(["--listen", "127.0.0.1:0"])
             .env("MELDPUNT_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped()),
     );
@@ -88,29 +113,39 @@ fn serve(wrapper: &[&str], data: &Path, config: Option<&Path>) -> Server {
             let _ = tx.send(line);
         }
     });
-    let port = loop {
-        let line = log
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server says which port it listens on");
-        if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
-            break port.trim().parse().expect("a port number");
-        }
-    };
-    let meldpunt = match wrapper {
-        [] => process.id(),
-        _ => *descendants(process.id())
-            .first()
-            .expect("the wrapper's child"),
-    };
+    let meldpunt = process.id();
     Server {
         process,
         meldpunt,
-        port,
+        wrapped: !wrapper.is_empty(),
+        port: 0,
         log,
     }
 }
 
 impl Server {
+    /// Waits for the "listening on port N" line; on failure returns the log lines seen.
+    pub fn wait_ready(&mut self, timeout: Duration) -> Result<u16, Vec<String>> {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let Ok(line) = self.log.recv_timeout(left) else {
+                return Err(seen);
+            };
+            if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
+                self.port = port.trim().parse().expect("a port number");
+                if self.wrapped {
+                    self.meldpunt = *descendants(self.process.id())
+                        .first()
+                        .expect("the wrapper's child");
+                }
+                return Ok(self.port);
+            }
+            seen.push(line);
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }

@@ -28,6 +28,11 @@ pub fn select_all(html: &str, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// The receipt code on an answer page, if it has one.
+pub fn find_receipt(html: &str) -> Option<String> {
+    select_text(html, "#receipt")
+}
+
 /// The receipt code on a submission's page; panics when the page shows none.
 pub fn receipt_in(html: &str) -> String {
     select_text(html, "#receipt").unwrap_or_else(|| panic!("no receipt on the page:\n{html}"))

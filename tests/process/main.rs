@@ -1,6 +1,6 @@
 //! Tests that run the real `meldpunt` binary as a child process: crash safety (SIGKILL at the
-//! worst moments), durability (fsync before the receipt, seen with strace), and that a failing
-//! test leaves no server running.
+//! worst moments, and at random ones under load), durability (fsync before the receipt, seen with
+//! strace), a full disk, and that a failing test leaves no server running.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../common/mod.rs"]
@@ -8,5 +8,6 @@ mod common;
 
 mod cleanup;
 mod crash;
+mod crash_load;
 mod durability;
 mod full_disk;
