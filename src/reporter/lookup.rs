@@ -14,7 +14,8 @@ use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretBox};
 
-use super::{Reception, ReporterError, blocking};
+use super::error::ReporterError;
+use super::reception::{Reception, blocking};
 use crate::config::DeskSettings;
 use crate::desk::deadlines::{self, Deadlines};
 use crate::domain::{Day, ItemId, ReportId};
@@ -78,8 +79,8 @@ pub struct OwnMessage {
 }
 
 impl Reception {
-    /// The reporter a receipt belongs to, or `None` for an unknown code and for input that is no
-    /// code at all (`None` here), after the same work and at least [`Reception::lookup_floor`].
+    /// The reporter a receipt belongs to; `None` for an unknown code and for input that was no
+    /// code at all (given as `None`), after the same work and at least the look-up floor.
     pub async fn open(
         &self,
         typed: Option<ReceiptCode>,

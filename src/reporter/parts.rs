@@ -13,7 +13,7 @@ use crate::config::Limits;
 use crate::seal::manifest::{ManifestItem, Role};
 use crate::seal::{Recipients, SealError, Sealed, SealedFile};
 
-use super::ReporterError;
+use super::error::ReporterError;
 
 /// A sealed attachment, with the name and type the reporter's browser gave it (they go into the
 /// encrypted manifest only).

@@ -9,8 +9,10 @@
 
 use std::pin::Pin;
 
+use super::error::ReporterError;
 use super::lookup::Report;
-use super::{Parts, Reception, ReporterError, blocking};
+use super::parts::Parts;
+use super::reception::{Reception, blocking};
 use crate::config::DeskSettings;
 use crate::domain::{Day, ReportId};
 use crate::kdf::KdfError;

@@ -8,10 +8,13 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 
 use super::*;
-use crate::config::Limits;
+use crate::config::{Argon2Settings, DeskSettings, Limits};
 use crate::domain::{ItemId, TestClock};
+use crate::kdf::KdfPool;
 use crate::receipt::ReceiptCode;
+use crate::seal::Recipients;
 use crate::store::ItemKind;
+use crate::store::Store;
 
 const CHEAP: Argon2Settings = Argon2Settings {
     m_kib: 64,

@@ -14,6 +14,7 @@ pub mod signed_in;
 pub mod submit;
 pub mod thread;
 pub mod upload;
+pub mod view;
 
 use actix_web::{HttpResponse, web};
 

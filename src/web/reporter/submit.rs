@@ -4,28 +4,20 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
-
 use secrecy::ExposeSecret;
+use serde::Deserialize;
 
 use super::reception::{fail, reception};
 use super::upload::{self, Target};
-use crate::config::DeskSettings;
-use crate::domain::Lang;
+/// The desk's inbox names desks as the reporter's pages do.
+pub use super::view::desk_name;
+use super::view::{DeskView, desk_view, insert_limits};
 use crate::web::state::AppState;
 use crate::web::{PageError, PageLang};
 
 #[derive(Deserialize)]
 pub struct DeskQuery {
     desk: Option<String>,
-}
-
-#[derive(Serialize)]
-struct DeskChoice<'a> {
-    id: &'a str,
-    name: &'a str,
-    description: &'a str,
-    selected: bool,
 }
 
 pub async fn form(
@@ -35,34 +27,16 @@ pub async fn form(
     query: web::Query<DeskQuery>,
 ) -> HttpResponse {
     let chosen = query.desk.as_deref();
-    let desks: Vec<DeskChoice> = state
+    let desks: Vec<DeskView> = state
         .settings
         .desks
         .iter()
-        .map(|d| DeskChoice {
-            id: d.id.as_str(),
-            name: desk_name(d, lang.lang),
-            description: match lang.lang {
-                Lang::Nl => &d.description_nl,
-                Lang::En => &d.description_en,
-            },
-            selected: chosen == Some(d.id.as_str()),
-        })
+        .map(|d| desk_view(d, lang.lang, chosen == Some(d.id.as_str())))
         .collect();
-    let limits = &state.settings.limits;
     let mut ctx = state.templates.context(&req, lang);
     ctx.insert("desks", &desks);
-    ctx.insert("max_chars", &limits.message_chars);
-    ctx.insert("max_files", &limits.files);
-    ctx.insert("max_mib", &(limits.submission_bytes / (1024 * 1024)));
+    insert_limits(&mut ctx, &state.settings.limits);
     state.templates.page(StatusCode::OK, "submit.html", &ctx)
-}
-
-pub fn desk_name(desk: &DeskSettings, lang: Lang) -> &str {
-    match lang {
-        Lang::Nl => &desk.name_nl,
-        Lang::En => &desk.name_en,
-    }
 }
 
 pub async fn post(

@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::reception::{fail, reception};
 use super::session;
 use super::signed_in::SignedIn;
-use super::submit::desk_name;
 use super::upload::{self, Target};
+use super::view::{desk_name, insert_limits};
 use crate::domain::ItemId;
 use crate::reporter::Thread;
 use crate::web::form::Fields;
@@ -59,10 +59,7 @@ pub async fn page(
     let mut ctx = state.templates.context(&req, lang);
     fill(&mut ctx, lang, thread);
     ctx.insert("csrf", signed_in.csrf());
-    let limits = &state.settings.limits;
-    ctx.insert("max_chars", &limits.message_chars);
-    ctx.insert("max_files", &limits.files);
-    ctx.insert("max_mib", &(limits.submission_bytes / (1024 * 1024)));
+    insert_limits(&mut ctx, &state.settings.limits);
     Ok(state.templates.page(StatusCode::OK, "thread.html", &ctx))
 }
 
