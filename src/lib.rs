@@ -1,8 +1,9 @@
 //! meldpunt: an anonymous reporting service for data-leak tips.
 //!
-//! Where things live: a tip is encrypted on arrival in [`seal`] (streamed from [`reporter::upload`]),
-//! stored durably by [`store`], and answered with a receipt from [`receipt`]. Desks have their own
-//! area in [`desk`]. [`web`] holds what every page shares (headers, trace, languages, errors).
+//! Where things live: a tip comes in through the reporter's pages in [`web`], is encrypted on
+//! arrival in [`seal`] (part by part, by [`reporter::parts`]), stored durably by [`store`] (through
+//! [`reporter::submission`]), and answered with a receipt from [`receipt`]. The reporter's use
+//! cases are in [`reporter`], the desks' in [`desk`]. [`web`] holds everything that knows HTTP.
 #![forbid(unsafe_code)]
 
 pub mod audit;
@@ -18,6 +19,7 @@ pub mod offline;
 pub mod passwords;
 pub mod random;
 pub mod receipt;
+pub mod reporter;
 pub mod seal;
 pub mod store;
 pub mod telemetry;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use actix_web::cookie::{Cookie, SameSite};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -136,6 +137,17 @@ impl<T: Clone> Sessions<T> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// A session cookie named `name`: `HttpOnly`, `SameSite=Strict`, and `Secure` where the service
+/// is served over HTTPS.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .finish()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::submit::desk_name;
+use super::view::desk_name;
 use crate::domain::DeskId;
 use crate::web::state::AppState;
 use crate::web::{PageLang, i18n};

@@ -1,13 +1,20 @@
-//! The reporter's side: home, routing guide, submit, receipt, follow-up and the thread.
+//! The reporter's pages: home, routing guide, submit, receipt, follow-up and the thread.
 //! Everything here works without JavaScript and sets no cookie before a receipt is entered.
+//!
+//! Only HTTP lives here: each handler parses its request, calls a use case of
+//! [`crate::reporter`] (through [`reception`]) and renders the answer. A tip's path reads top to
+//! bottom: [`submit`] → [`upload`] → `reporter/parts` and `reporter/submission` → `seal` → `store`.
 
 pub mod followup;
 pub mod guide;
 pub mod home;
+pub mod reception;
 pub mod session;
+pub mod signed_in;
 pub mod submit;
 pub mod thread;
 pub mod upload;
+pub mod view;
 
 use actix_web::{HttpResponse, web};
 
