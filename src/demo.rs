@@ -2,8 +2,7 @@
 //! identities are written to `DATA/demo-keys/<desk>.key` (mode 0600), so anyone can try the whole
 //! path — including decrypting — on their own machine. Every page says DEMO and the log warns.
 
-use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::io;
 use std::path::Path;
 
 use age::secrecy::ExposeSecret;
@@ -77,19 +76,19 @@ fn load_or_create(path: &Path) -> io::Result<age::x25519::Identity> {
             .ok_or_else(|| io::Error::other(format!("{} is not an age identity", path.display()))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let identity = age::x25519::Identity::generate();
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)?;
-            writeln!(
-                file,
-                "# DEMO identity — throwaway, never use for real reports"
-            )?;
-            writeln!(file, "# public key: {}", identity.to_public())?;
-            writeln!(file, "{}", identity.to_string().expose_secret())?;
-            file.sync_all()?;
-            Ok(identity)
+            let text = zeroize::Zeroizing::new(format!(
+                "# DEMO identity — throwaway, never use for real reports\n\
+                 # public key: {}\n{}\n",
+                identity.to_public(),
+                identity.to_string().expose_secret()
+            ));
+            // Whole or not at all: a kill half-way must not leave a key file that stops every
+            // later start. If another process wrote one first, that one counts.
+            if crate::store::files::create_whole(path, text.as_bytes())? {
+                Ok(identity)
+            } else {
+                load_or_create(path)
+            }
         }
         Err(e) => Err(e),
     }

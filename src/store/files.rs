@@ -162,9 +162,12 @@ impl Files {
         }
         let mut salt = vec![0u8; 32];
         crate::random::fill(&mut salt);
-        write_new(&path, &salt)?;
-        sync_dir(&self.root)?;
-        Ok(salt)
+        if create_whole(&path, &salt)? {
+            Ok(salt)
+        } else {
+            // Another process made it first: theirs is the one.
+            self.install_salt()
+        }
     }
 
     /// Gives back the reserve, so that a start on a full disk has room to open the database.
@@ -198,6 +201,33 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Creates `path` (mode 0600) holding exactly `bytes`, or leaves the file that is there: whole
+/// or not at all, also when the process is killed half-way, and never two versions when two
+/// processes create it at once. The bytes go to a temporary name beside it, are fsync'd, and are
+/// then hard-linked into place, which fails if the name is taken. Returns false when a file was
+/// there already (its content is the caller's to read).
+pub fn create_whole(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let folder = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let mut random = [0u8; 8];
+    crate::random::fill(&mut random);
+    let temp = folder.join(format!(".{name}.{}.part", hex::encode(random)));
+    write_new(&temp, bytes)?;
+    let linked = std::fs::hard_link(&temp, path);
+    std::fs::remove_file(&temp)?;
+    match linked {
+        Ok(()) => {
+            sync_dir(folder)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 fn day_times(day: Day) -> FileTimes {

@@ -188,3 +188,32 @@ fn removed_items_leave_no_byte_in_the_database_files() {
     assert!(!contains(&after, gone.id.to_string().as_bytes()));
     assert!(contains(&after, kept.id.to_string().as_bytes()));
 }
+
+#[test]
+fn a_file_made_whole_is_there_entirely_or_not_at_all_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("salt");
+    assert!(files::create_whole(&path, b"first").unwrap());
+    assert!(
+        !files::create_whole(&path, b"second").unwrap(),
+        "never replaced"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"first");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left");
+}
+
+#[test]
+fn two_stores_opened_at_once_on_a_new_folder_share_one_salt() {
+    let data = tempfile::tempdir().unwrap();
+    let salts: Vec<Vec<u8>> = (0..8)
+        .map(|_| {
+            let path = data.path().to_owned();
+            std::thread::spawn(move || Store::open(&path).unwrap().install_salt().unwrap())
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    assert!(salts.windows(2).all(|w| w[0] == w[1]), "one salt for all");
+}

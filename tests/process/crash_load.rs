@@ -34,6 +34,20 @@ struct Kills {
     just_after_start_up: u32,
 }
 
+impl Kills {
+    /// Counts a kill of a starting server by what it had said before it died.
+    fn count_start_up(&mut self, log: &[String]) {
+        if log
+            .iter()
+            .any(|l| l.starts_with("meldpunt: listening on port"))
+        {
+            self.just_after_start_up += 1;
+        } else {
+            self.during_start_up += 1;
+        }
+    }
+}
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -65,7 +79,14 @@ async fn sigkill_at_random_moments_under_load_loses_nothing_acknowledged_and_hal
     let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    // The first start creates the demo keys and the salt, so it is never killed.
+    // The very first starts of a new folder, which create the salt and the demo keys, are
+    // killed at random moments too: each must leave a folder the next start takes up.
+    let mut kills = Kills::default();
+    for _ in 0..3 {
+        let spawned = spawn(&data, &ENV);
+        tokio::time::sleep(Duration::from_micros(rng.range(0, 300_000))).await;
+        kills.count_start_up(&spawned.kill());
+    }
     let (mut server, mut start_up) = start(&data);
     let (port, port_rx) = tokio::sync::watch::channel(None);
     let shared = Arc::new(Shared::new(port_rx));
@@ -73,7 +94,6 @@ async fn sigkill_at_random_moments_under_load_loses_nothing_acknowledged_and_hal
         .map(|i| tokio::spawn(clients::run(shared.clone(), seed ^ (i + 1))))
         .collect();
 
-    let mut kills = Kills::default();
     while kills.under_load < wanted {
         port.send_replace(Some(server.port));
         tokio::time::sleep(Duration::from_millis(rng.range(200, 2500))).await;
@@ -85,15 +105,7 @@ async fn sigkill_at_random_moments_under_load_loses_nothing_acknowledged_and_hal
             let spawned = spawn(&data, &ENV);
             let delay = rng.range(0, start_up.as_micros() as u64);
             tokio::time::sleep(Duration::from_micros(delay)).await;
-            let log = spawned.kill();
-            if log
-                .iter()
-                .any(|l| l.starts_with("meldpunt: listening on port"))
-            {
-                kills.just_after_start_up += 1;
-            } else {
-                kills.during_start_up += 1;
-            }
+            kills.count_start_up(&spawned.kill());
         }
         (server, start_up) = start(&data);
     }
