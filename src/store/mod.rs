@@ -13,13 +13,14 @@
 pub mod database;
 pub mod files;
 pub mod record;
+mod rows;
 mod schema;
 
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use crate::config::Argon2Settings;
 use crate::domain::{Day, ItemId, ReportId};
@@ -28,6 +29,7 @@ use crate::seal::Sealed;
 pub use database::{Database, DbError};
 use files::Files;
 pub use record::{Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent};
+use rows::{decode, insert_record, read_record, write_record};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -268,54 +270,6 @@ fn is_full(e: &DbError) -> bool {
         DbError::Io(e) => e.raw_os_error() == Some(28),
         DbError::Sqlite(_) => false,
     }
-}
-
-fn decode(json: &str) -> Result<ReportRecord, StoreError> {
-    serde_json::from_str(json).map_err(|_| StoreError::Corrupt)
-}
-
-fn read_record(tx: &Transaction<'_>, id: &str) -> Result<Option<ReportRecord>, StoreError> {
-    let json: Option<String> = tx
-        .query_row("SELECT record FROM reports WHERE id = ?1", [id], |row| {
-            row.get(0)
-        })
-        .optional()?;
-    json.as_deref().map(decode).transpose()
-}
-
-const INSERT_RECORD: &str =
-    "INSERT INTO reports (id, desk, received, status, record) VALUES (?1, ?2, ?3, ?4, ?5)";
-const UPDATE_RECORD: &str =
-    "UPDATE reports SET desk = ?2, received = ?3, status = ?4, record = ?5 WHERE id = ?1";
-
-fn insert_record(tx: &Transaction<'_>, record: &ReportRecord) -> Result<(), StoreError> {
-    save_record(tx, INSERT_RECORD, record).map(|_| ())
-}
-
-/// Writes the whole record back over the stored one.
-fn write_record(tx: &Transaction<'_>, record: &ReportRecord) -> Result<(), StoreError> {
-    match save_record(tx, UPDATE_RECORD, record)? {
-        1 => Ok(()),
-        _ => Err(StoreError::Corrupt),
-    }
-}
-
-/// Runs `statement` with the record's id, query columns and JSON as `?1` to `?5`: the columns are
-/// always copied from the same value as the document. Returns the rows changed.
-fn save_record(
-    tx: &Transaction<'_>,
-    statement: &str,
-    record: &ReportRecord,
-) -> Result<usize, StoreError> {
-    let json = serde_json::to_string(record).map_err(|_| StoreError::Corrupt)?;
-    let values = params![
-        record.id.as_str(),
-        record.desk.as_str(),
-        record.received.0,
-        record.status.key(),
-        json
-    ];
-    Ok(tx.execute(statement, values)?)
 }
 
 #[cfg(test)]

@@ -15,7 +15,11 @@
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
+
+mod pool;
+pub use pool::Pooled;
+use pool::lock;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -108,18 +112,12 @@ impl Database {
         let mut opened = lock(&self.opened);
         loop {
             if let Some(connection) = lock(&self.idle).pop() {
-                return Ok(Pooled {
-                    database: self,
-                    connection: Some(connection),
-                });
+                return Ok(Pooled::new(self, connection));
             }
             if *opened < POOL_SIZE {
                 let connection = self.connect()?;
                 *opened += 1;
-                return Ok(Pooled {
-                    database: self,
-                    connection: Some(connection),
-                });
+                return Ok(Pooled::new(self, connection));
             }
             opened = self
                 .returned
@@ -252,121 +250,5 @@ impl Database {
     }
 }
 
-/// A connection lent from the pool; it goes back when dropped.
-pub struct Pooled<'a> {
-    database: &'a Database,
-    connection: Option<Connection>,
-}
-
-impl std::ops::Deref for Pooled<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        // Some from construction until drop.
-        self.connection.as_ref().unwrap_or_else(|| unreachable!())
-    }
-}
-
-impl std::ops::DerefMut for Pooled<'_> {
-    fn deref_mut(&mut self) -> &mut Connection {
-        self.connection.as_mut().unwrap_or_else(|| unreachable!())
-    }
-}
-
-impl Drop for Pooled<'_> {
-    fn drop(&mut self) {
-        if let Some(connection) = self.connection.take() {
-            // A connection left inside a transaction (a panic mid-way) is not lent out again.
-            if connection.is_autocommit() {
-                lock(&self.database.idle).push(connection);
-            } else {
-                *lock(&self.database.opened) -= 1;
-            }
-        }
-        self.database.returned.notify_one();
-    }
-}
-
-/// The pool's locks guard plain counters and a stack; a panic elsewhere leaves them usable.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SCHEMA: &[Migration] = &["CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL);"];
-
-    #[test]
-    fn the_database_is_in_wal_mode_with_full_sync_and_secure_delete() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("x.sqlite"), SCHEMA).unwrap();
-        let c = db.connection().unwrap();
-        let get = |p: &str| -> String {
-            c.query_row(&format!("PRAGMA {p}"), [], |r| {
-                r.get::<_, rusqlite::types::Value>(0)
-            })
-            .map(|v| format!("{v:?}"))
-            .unwrap()
-        };
-        assert!(get("journal_mode").contains("wal"));
-        assert_eq!(get("synchronous"), "Integer(2)", "FULL");
-        assert_eq!(get("secure_delete"), "Integer(1)");
-        assert_eq!(get("foreign_keys"), "Integer(1)");
-    }
-
-    #[test]
-    fn a_database_file_is_readable_by_its_owner_only() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.sqlite");
-        let db = Database::open(&path, SCHEMA).unwrap();
-        db.write(|tx| {
-            tx.execute("INSERT INTO t VALUES ('a', 'b')", [])
-                .map_err(DbError::from)
-        })
-        .unwrap();
-        for suffix in ["", "-wal", "-shm"] {
-            let file = format!("{}{suffix}", path.display());
-            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "{file}");
-        }
-    }
-
-    #[test]
-    fn migrations_run_once_even_when_opened_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.sqlite");
-        Database::open(&path, SCHEMA).unwrap();
-        let two: &[Migration] = &[SCHEMA[0], "CREATE TABLE u (x INTEGER);"];
-        let db = Database::open(&path, two).unwrap();
-        let version: i64 = db
-            .connection()
-            .unwrap()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, 2);
-        assert!(
-            Database::open(&path, &two[..1]).is_err(),
-            "a newer schema is refused"
-        );
-    }
-
-    #[test]
-    fn a_failed_transaction_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("x.sqlite"), SCHEMA).unwrap();
-        let result: Result<(), DbError> = db.write(|tx| {
-            tx.execute("INSERT INTO t VALUES ('a', 'b')", [])?;
-            tx.execute("INSERT INTO t VALUES ('a', 'c')", [])?;
-            Ok(())
-        });
-        assert!(result.is_err());
-        let n: i64 = db
-            .connection()
-            .unwrap()
-            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(n, 0);
-    }
-}
+mod tests;
