@@ -100,3 +100,24 @@ async fn a_sigkill_in_the_middle_of_a_large_upload_leaves_no_report_and_no_temp_
     assert_eq!(home.status(), 200);
     server.kill();
 }
+
+#[actix_web::test]
+async fn a_second_service_on_the_same_data_folder_is_refused_and_the_first_keeps_serving() {
+    let data = tempfile::tempdir().unwrap();
+    let first = start(data.path());
+    let second = crate::common::binary::run(
+        crate::common::binary::meldpunt()
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path()),
+        None,
+    );
+    let said = String::from_utf8_lossy(&second.stderr).into_owned();
+    assert_eq!(second.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("another meldpunt service is running"),
+        "{said}"
+    );
+    let home = client().get(first.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    first.kill();
+}
