@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use crate::desk_helpers::*;
 use crate::helpers::*;
 
 /// One officer of desk `ap` with a token, and a report of theirs.

@@ -2,20 +2,22 @@
 //! new desk) replaces the items in one change, and the report moves, remembering where it came
 //! from. A package that does not match the report item for item is refused whole.
 
-use std::path::Path;
-
 use crate::audit::Action;
 use crate::bundle;
 use crate::domain::{DeskId, ItemId};
-use crate::seal::Sealed;
+use crate::seal::{Sealed, TempPath};
 use crate::store::ReportRecord;
 
 use super::DeskWork;
 use super::error::DeskError;
 
 impl DeskWork {
-    /// Accepts a transfer package (items re-sealed offline to another desk) and moves the report.
-    pub fn transfer(&self, record: &ReportRecord, package: &Path) -> Result<DeskId, DeskError> {
+    /// Accepts a transfer package (items re-sealed offline to another desk, uploaded into
+    /// `tmp/`) and moves the report.
+    pub fn transfer(&self, record: &ReportRecord, upload: TempPath) -> Result<DeskId, DeskError> {
+        let Some(package) = upload.path() else {
+            return Err(DeskError::Invalid("desk_err_package"));
+        };
         let store = &self.installation.store;
         let budget = self.installation.package_max;
         let (manifest, received) = bundle::read_package(package, &store.tmp_dir(), budget)
