@@ -12,6 +12,8 @@ mod download;
 mod error;
 mod replies;
 mod status;
+#[cfg(test)]
+mod tests;
 mod transfer;
 
 use std::str::FromStr;
@@ -26,8 +28,12 @@ use crate::domain::{Clock, DeskId, ReportId};
 use crate::store::{ReportRecord, Store};
 
 pub use error::DeskError;
-pub use replies::{REPLY_MAX, SEALED_REPLY_MAX};
-pub use status::REASON_MAX;
+
+/// Reasons and replies are short texts typed by an officer, in characters.
+pub const REASON_MAX: usize = 1_000;
+pub const REPLY_MAX: usize = 20_000;
+/// An uploaded sealed reply may be this large, in bytes.
+pub const SEALED_REPLY_MAX: u64 = 10 * 1024 * 1024;
 
 /// One line of the inbox.
 #[derive(Debug, Clone, Serialize)]

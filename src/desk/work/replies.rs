@@ -6,13 +6,8 @@ use crate::domain::ItemId;
 use crate::seal::{Sealed, TempPath};
 use crate::store::{ItemKind, ItemRecord, ReportRecord};
 
-use super::DeskWork;
 use super::error::{DeskError, internal};
-
-/// A typed reply may hold this many characters.
-pub const REPLY_MAX: usize = 20_000;
-/// An uploaded sealed reply may be this large.
-pub const SEALED_REPLY_MAX: u64 = 10 * 1024 * 1024;
+use super::{DeskWork, REPLY_MAX, SEALED_REPLY_MAX};
 
 impl DeskWork {
     /// A reply typed by the officer: encrypted at once to the reporter and the desk.

@@ -5,11 +5,8 @@ use crate::audit::Action;
 use crate::desk::deadlines::MAX_FEEDBACK_DAYS;
 use crate::store::{Extension, ReportRecord, Status, StatusEvent};
 
-use super::DeskWork;
 use super::error::DeskError;
-
-/// A reason is a short text typed by an officer.
-pub const REASON_MAX: usize = 1_000;
+use super::{DeskWork, REASON_MAX};
 
 impl DeskWork {
     /// Moves the report forward (received → acknowledged → in progress → feedback given →
