@@ -73,24 +73,23 @@ impl DeskSession {
     }
 }
 
-/// The application's state and the page language of a request.
-fn context(req: &HttpRequest) -> Result<(web::Data<AppState>, PageLang), PageError> {
-    match req.app_data::<web::Data<AppState>>() {
-        Some(state) => {
-            let lang = PageLang::from_request_parts(req, state.settings.default_lang);
-            Ok((state.clone(), lang))
-        }
-        None => Err(PageError {
+/// What a desk gate opens to: the session, with the application's state and the page language
+/// that the rest of the check (and its failures) need.
+type Gate = (DeskSession, web::Data<AppState>, PageLang);
+
+fn gate(req: &HttpRequest) -> Result<Gate, PageError> {
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return Err(PageError {
             lang: PageLang::from_request_parts(req, Lang::Nl),
             failure: Failure::Internal("the application state is missing".into()),
             page: None,
-        }),
+        });
+    };
+    let lang = PageLang::from_request_parts(req, state.settings.default_lang);
+    match DeskSession::find(state, req) {
+        Some(session) => Ok((session, state.clone(), lang)),
+        None => Err(state.fail(lang, Failure::SessionExpired)),
     }
-}
-
-fn session(req: &HttpRequest) -> Result<DeskSession, PageError> {
-    let (state, lang) = context(req)?;
-    DeskSession::find(&state, req).ok_or_else(|| state.fail(lang, Failure::SessionExpired))
 }
 
 impl FromRequest for DeskSession {
@@ -98,7 +97,7 @@ impl FromRequest for DeskSession {
     type Future = Ready<Result<DeskSession, PageError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(session(req))
+        ready(gate(req).map(|(session, _, _)| session))
     }
 }
 
@@ -136,7 +135,7 @@ impl FromRequest for DeskForm {
     type Future = LocalBoxFuture<'static, Result<DeskForm, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let gate = context(req).and_then(|(state, lang)| Ok((session(req)?, state, lang)));
+        let gate = gate(req);
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
