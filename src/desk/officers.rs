@@ -160,6 +160,7 @@ pub struct Officers {
     /// Checked instead of an officer's TOTP secret when the name is unknown, for the same reason.
     dummy_totp: SecretBox<[u8; 20]>,
     password_checks: AtomicU64,
+    token_lookups: AtomicU64,
 }
 
 impl Officers {
@@ -172,6 +173,7 @@ impl Officers {
             dummy_hash: hash_password(dummy_password.as_ref())?,
             dummy_totp: random_totp_secret(),
             password_checks: AtomicU64::new(0),
+            token_lookups: AtomicU64::new(0),
             store,
         })
     }
@@ -258,6 +260,12 @@ impl Officers {
     /// users cost the same work).
     pub fn password_checks(&self) -> u64 {
         self.password_checks.load(Ordering::SeqCst)
+    }
+
+    /// How many bearer tokens `officer_for_token` has looked up since open (a test hook proving
+    /// that an API request checks its token once).
+    pub fn token_lookups(&self) -> u64 {
+        self.token_lookups.load(Ordering::SeqCst)
     }
 
     /// The current TOTP code for an officer at `now_unix` — for tests that need to log in.

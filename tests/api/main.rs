@@ -4,6 +4,7 @@
 mod admin_live;
 mod deletion;
 mod desk_access;
+mod desk_gates;
 mod desk_helpers;
 mod desk_login;
 mod desk_work;

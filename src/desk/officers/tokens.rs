@@ -75,6 +75,8 @@ impl Officers {
     /// officer has since been removed. Read from the database at every call, so a token revoked
     /// by another process fails on its very next use.
     pub fn officer_for_token(&self, token: &str) -> Result<Option<Officer>, OfficerError> {
+        self.token_lookups
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let db = self.db().connection()?;
         match record::token_by_key(&db, &token_key(token))? {
             Some(record) if !record.revoked => record::read_officer(&db, &record.officer),

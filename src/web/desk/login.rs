@@ -11,6 +11,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
+use super::extractors::{DeskForm, DeskSession};
+use super::page::see_other;
 use super::session;
 use crate::audit::Action;
 use crate::desk::officers::LoginOutcome;
@@ -23,20 +25,19 @@ use crate::web::{Failure, PageError, PageLang};
 const LOGIN_FLOOR: Duration = Duration::from_millis(400);
 const NAME_MAX: usize = 64;
 
-pub async fn form(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> HttpResponse {
-    if session::current(&state, &req).is_some() {
-        return see_other(&format!("{}/desk/", lang.prefix()));
+pub async fn form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: PageLang,
+    session: Option<DeskSession>,
+) -> HttpResponse {
+    if session.is_some() {
+        return see_other(format!("{}/desk/", lang.prefix()));
     }
     let ctx = state.templates.context(&req, lang);
     state
         .templates
         .page(StatusCode::OK, "desk_login.html", &ctx)
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .finish()
 }
 
 pub async fn post(
@@ -102,33 +103,20 @@ pub async fn post(
     }
 }
 
-pub async fn logout(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    lang: PageLang,
-    body: web::Bytes,
-) -> Result<HttpResponse, PageError> {
-    let (cookie, active) =
-        session::current(&state, &req).ok_or_else(|| state.fail(lang, Failure::SessionExpired))?;
-    let fields = Fields::parse(&body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
-    if !fields.get("csrf").is_some_and(|t| active.csrf_matches(t)) {
-        return Err(state.fail(lang, Failure::Invalid("err_csrf")));
-    }
-    state.officer_sessions.remove(&cookie);
+pub async fn logout(state: web::Data<AppState>, lang: PageLang, form: DeskForm) -> HttpResponse {
+    let name = form.session.officer().name.clone();
+    form.session.end(&state);
     // The session is over whatever happens next; a log-out that cannot be recorded is said so
     // in the service's log (the audit log's own failure, never the officer's data).
-    if let Err(e) = state.audit.append(
-        state.clock.now_unix(),
-        &active.data.name,
-        Action::Logout,
-        None,
-        None,
-    ) {
+    if let Err(e) = state
+        .audit
+        .append(state.clock.now_unix(), &name, Action::Logout, None, None)
+    {
         tracing::warn!(error = %e, "the log-out could not be written to the audit log");
     }
-    let mut response = see_other(&format!("{}/desk/login", lang.prefix()));
+    let mut response = see_other(format!("{}/desk/login", lang.prefix()));
     let mut gone = session::cookie(String::new(), state.settings.https);
     gone.make_removal();
     let _ = response.add_cookie(&gone);
-    Ok(response)
+    response
 }

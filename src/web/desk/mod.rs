@@ -1,15 +1,20 @@
 //! The desk web area under `/desk/` (HTML, password + TOTP login, CSRF on every form) and the
-//! JSON API under `/desk/api/v1/` (bearer tokens). Both call [`crate::desk::work::DeskWork`].
+//! JSON API under `/desk/api/v1/` (bearer tokens). Both call [`crate::desk::work::DeskWork`];
+//! who may call it is settled by extractors before a handler runs (`extractors` for the pages,
+//! `api::officer` for the API).
 
 pub mod api;
+pub mod extractors;
 pub mod inbox;
 pub mod login;
-pub mod openapi;
+pub mod page;
 pub mod report;
 pub mod session;
 pub mod upload;
 
 use actix_web::web;
+
+use report::{actions, download};
 
 /// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -19,13 +24,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(inbox::page))
         .route("", web::get().to(inbox::page))
         .route("/reports/{id}", web::get().to(report::page))
-        .route("/reports/{id}/bundle", web::get().to(report::bundle))
-        .route("/reports/{id}/reply", web::post().to(report::reply))
+        .route("/reports/{id}/bundle", web::get().to(download::bundle))
+        .route("/reports/{id}/reply", web::post().to(actions::reply))
         .route(
             "/reports/{id}/reply-sealed",
-            web::post().to(report::reply_sealed),
+            web::post().to(actions::reply_sealed),
         )
-        .route("/reports/{id}/status", web::post().to(report::status))
-        .route("/reports/{id}/extend", web::post().to(report::extend))
-        .route("/reports/{id}/transfer", web::post().to(report::transfer));
+        .route("/reports/{id}/status", web::post().to(actions::status))
+        .route("/reports/{id}/extend", web::post().to(actions::extend))
+        .route("/reports/{id}/transfer", web::post().to(actions::transfer));
 }

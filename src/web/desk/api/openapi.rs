@@ -1,18 +1,23 @@
-//! The OpenAPI 3 document of the desk API, generated from the handlers' annotations.
+//! The OpenAPI 3 document of the desk API, generated from the handlers' annotations and the JSON
+//! types, so the document cannot drift from the code.
 
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api;
+use super::failure::ApiError;
+use super::json::{
+    Created, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest, Transferred,
+};
+use super::{reads, writes};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "meldpunt desk API", version = "1",
          description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
-    paths(api::list, api::one, api::bundle, api::reply, api::status, api::transfer),
-    components(schemas(api::ApiError, api::ReportJson, api::ReportDetailJson, api::ItemJson,
-                       api::ReplyRequest, api::Created, api::StatusRequest, api::Transferred)),
+    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer),
+    components(schemas(ApiError, ReportJson, ReportDetailJson, ItemJson,
+                       ReplyRequest, Created, StatusRequest, Transferred)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

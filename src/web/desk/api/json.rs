@@ -1,0 +1,94 @@
+//! The JSON the API speaks: what it answers (reports, items, ids) and the requests it takes.
+//! Each type is a schema of the OpenAPI document; requests refuse unknown fields.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::desk::work::InboxRow;
+
+/// One item of a report, without content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemJson {
+    pub id: String,
+    /// `message`, `attachment`, `manifest` or `reply`.
+    pub kind: String,
+    /// Ciphertext bytes.
+    pub size: u64,
+    pub day: String,
+    pub batch: u32,
+    /// Not yet downloaded by this officer.
+    pub new: bool,
+}
+
+/// A report in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportJson {
+    pub id: String,
+    pub desk: String,
+    /// `received`, `acknowledged`, `in_progress`, `feedback_given` or `closed`.
+    pub status: String,
+    /// Day received (YYYY-MM-DD).
+    pub received: String,
+    pub acknowledge_by: String,
+    pub feedback_by: String,
+    pub overdue: bool,
+    pub new_items: usize,
+    pub forwarded_from: Option<String>,
+}
+
+impl From<InboxRow> for ReportJson {
+    fn from(r: InboxRow) -> Self {
+        ReportJson {
+            id: r.id,
+            desk: r.desk,
+            status: r.status.into(),
+            received: r.received,
+            acknowledge_by: r.acknowledge_by,
+            feedback_by: r.feedback_by,
+            overdue: r.overdue,
+            new_items: r.new_items,
+            forwarded_from: r.forwarded_from,
+        }
+    }
+}
+
+/// One report with its items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportDetailJson {
+    #[serde(flatten)]
+    pub report: ReportJson,
+    pub items: Vec<ItemJson>,
+}
+
+/// A reply typed by the officer; encrypted at once to the reporter and the desk.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// The new status.
+    pub status: String,
+    /// Required when reopening a closed report.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transferred {
+    pub desk: String,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BundleParams {
+    /// Only items this officer has not downloaded yet.
+    pub new: Option<bool>,
+}

@@ -1,0 +1,137 @@
+//! What the API lets an officer change: a reply (typed JSON, or an age file sealed offline), a
+//! status, a transfer to another desk. The body is read here, in the handler, so only after the
+//! [`ApiOfficer`] gate let the request in; a typed reply never leaves memory.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::failure::{ApiError, ApiFailure};
+use super::json::{Created, ReplyRequest, ReportJson, StatusRequest, Transferred};
+use super::officer::ApiOfficer;
+use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
+use crate::store::Status;
+use crate::web::desk::upload;
+use crate::web::state::AppState;
+
+/// The most a JSON body holding `chars` characters of text can take: every character escaped,
+/// as one or two `\uXXXX` (a surrogate pair), and room for the braces and the keys.
+const fn json_max(chars: usize) -> usize {
+    chars * 6 * 2 + 64
+}
+
+/// A typed reply, or a reply sealed offline, as the body arrived.
+enum ReplyBody {
+    Typed(zeroize::Zeroizing<Vec<u8>>),
+    Sealed(crate::seal::TempPath),
+}
+
+#[utoipa::path(post, path = "/desk/api/v1/reports/{id}/replies", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    request_body(description = "JSON `{\"text\": …}`, or an age file sealed offline (`application/octet-stream`)",
+        content((ReplyRequest = "application/json"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 201, description = "Reply stored, encrypted", body = Created),
+              (status = 400, description = "Empty, too long, or not an age file", body = ApiError),
+              (status = 401, description = "No or a bad token", body = ApiError),
+              (status = 404, description = "No such report at this desk", body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn reply(
+    officer: ApiOfficer,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiFailure> {
+    let id = path.into_inner();
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body = if is_json {
+        let bytes = upload::body_in_memory(payload, json_max(REPLY_MAX)).await;
+        ReplyBody::Typed(bytes.map_err(ApiFailure::upload)?)
+    } else {
+        let tmp = state.store.tmp_dir();
+        let file = upload::raw_body(payload, &tmp, SEALED_REPLY_MAX).await;
+        ReplyBody::Sealed(file.map_err(ApiFailure::upload)?)
+    };
+    let created = officer
+        .work(&state, move |desk| {
+            let record = desk.report(&id)?;
+            match body {
+                ReplyBody::Typed(bytes) => {
+                    let request: ReplyRequest = serde_json::from_slice(&bytes)
+                        .map_err(|_| DeskError::Invalid("expected {\"text\": \"…\"}"))?;
+                    let text = zeroize::Zeroizing::new(request.text);
+                    desk.reply_text(&record, &text)
+                }
+                ReplyBody::Sealed(upload) => desk.reply_sealed(&record, upload),
+            }
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Created {
+        id: created.to_string(),
+    }))
+}
+
+#[utoipa::path(post, path = "/desk/api/v1/reports/{id}/status", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    request_body(content = StatusRequest, content_type = "application/json"),
+    responses((status = 200, description = "Status changed", body = ReportJson),
+              (status = 400, description = "Not a forward move, or reopening without a reason", body = ApiError),
+              (status = 401, description = "No or a bad token", body = ApiError),
+              (status = 404, description = "No such report at this desk", body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn status(
+    officer: ApiOfficer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiFailure> {
+    let id = path.into_inner();
+    let body = upload::body_in_memory(payload, json_max(REASON_MAX))
+        .await
+        .map_err(ApiFailure::upload)?;
+    let request: StatusRequest = serde_json::from_slice(&body)
+        .map_err(|_| ApiFailure::bad_request("expected {\"status\": \"…\", \"reason\": \"…\"}"))?;
+    let to =
+        Status::parse(&request.status).ok_or_else(|| ApiFailure::bad_request("unknown status"))?;
+    let row = officer
+        .work(&state, move |desk| {
+            let record = desk.report(&id)?;
+            desk.set_status(&record, to, &request.reason)?;
+            desk.row(&desk.report(&id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ReportJson::from(row)))
+}
+
+#[utoipa::path(post, path = "/desk/api/v1/reports/{id}/transfer", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    request_body(description = "A transfer package made offline with `meldpunt transfer` (tar)", content = Vec<u8>, content_type = "application/x-tar"),
+    responses((status = 200, description = "The report now belongs to the new desk", body = Transferred),
+              (status = 400, description = "The package is not acceptable", body = ApiError),
+              (status = 401, description = "No or a bad token", body = ApiError),
+              (status = 404, description = "No such report at this desk", body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn transfer(
+    officer: ApiOfficer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiFailure> {
+    let id = path.into_inner();
+    let max = state.installation().package_max;
+    let package = upload::raw_body(payload, &state.store.tmp_dir(), max)
+        .await
+        .map_err(ApiFailure::upload)?;
+    let to = officer
+        .work(&state, move |desk| {
+            let record = desk.report(&id)?;
+            desk.transfer(&record, package)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Transferred {
+        desk: to.to_string(),
+    }))
+}

@@ -1,0 +1,75 @@
+//! What every desk page shares: the context it is rendered from (officer, desk, CSRF token),
+//! desk work run on the blocking pool for the logged-in officer, and the one mapping of desk
+//! failures to pages.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+
+use super::extractors::DeskSession;
+use crate::desk::work::{DeskError, DeskWork};
+use crate::store::ReportRecord;
+use crate::web::state::AppState;
+use crate::web::{Failure, PageError, PageLang};
+
+/// What a desk failure is told as, in the web area.
+pub fn page_error(state: &AppState, lang: PageLang, error: DeskError) -> PageError {
+    match error {
+        DeskError::NotFound => state.fail(lang, Failure::NotFound),
+        DeskError::Invalid(key) => state.fail(lang, Failure::Invalid(key)),
+        DeskError::DiskFull => state.fail(lang, Failure::DiskFull),
+        DeskError::Internal(cause) => state.fail(lang, Failure::Internal(cause)),
+    }
+}
+
+/// Runs blocking desk work for the logged-in officer and maps its failures to pages.
+pub async fn run<T: Send + 'static>(
+    state: &AppState,
+    lang: PageLang,
+    session: &DeskSession,
+    work: impl FnOnce(DeskWork) -> Result<T, DeskError> + Send + 'static,
+) -> Result<T, PageError> {
+    let desk = state.desk_work(session.officer().clone());
+    web::block(move || work(desk))
+        .await
+        .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
+        .map_err(|e| page_error(state, lang, e))
+}
+
+/// The context every desk page starts from.
+pub fn desk_context(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: PageLang,
+    session: &DeskSession,
+) -> tera::Context {
+    let mut ctx = state.templates.context(req, lang);
+    ctx.insert("desk_area", &true);
+    ctx.insert("officer", &session.officer().name);
+    ctx.insert("csrf", session.csrf());
+    let desk = state.desk(&session.officer().desk);
+    let name = desk.map(|d| crate::web::reporter::submit::desk_name(d, lang.lang).to_owned());
+    ctx.insert("officer_desk", &name.unwrap_or_default());
+    ctx
+}
+
+/// A 303 to another desk page, after a form did its work.
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Desk work on one report of the officer's desk: another desk's report, like a missing one,
+/// answers "not found".
+pub async fn with_report<T: Send + 'static>(
+    state: &AppState,
+    lang: PageLang,
+    session: &DeskSession,
+    id: String,
+    work: impl FnOnce(&DeskWork, ReportRecord) -> Result<T, DeskError> + Send + 'static,
+) -> Result<T, PageError> {
+    run(state, lang, session, move |desk| {
+        let record = desk.report(&id)?;
+        work(&desk, record)
+    })
+    .await
+}

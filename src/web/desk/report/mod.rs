@@ -1,0 +1,115 @@
+//! One report in the web area: its items (kind, size, day — never content), deadlines and
+//! history, and the forms to act on it. The page is here; what the forms post to is in
+//! `actions`, and the bundle download in `download`.
+
+pub mod actions;
+pub mod download;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use crate::store::Status;
+use crate::web::desk::extractors::DeskSession;
+use crate::web::desk::page::{desk_context, with_report};
+use crate::web::state::AppState;
+use crate::web::{PageError, PageLang, i18n};
+
+#[derive(Serialize)]
+struct ItemView {
+    id: String,
+    kind: String,
+    size: u64,
+    day: String,
+    batch: u32,
+    new: bool,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    key: &'static str,
+    label: String,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: PageLang,
+    session: DeskSession,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (record, row) = with_report(&state, lang, &session, path.into_inner(), |desk, record| {
+        let row = desk.row(&record)?;
+        Ok((record, row))
+    })
+    .await?;
+    let t = |key: &str| i18n::text(lang.lang, key);
+    let new: Vec<_> = record
+        .new_for(&session.officer().name)
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
+    let items: Vec<ItemView> = record
+        .items
+        .iter()
+        .map(|i| ItemView {
+            id: i.id.to_string(),
+            kind: t(&format!(
+                "desk_kind_{}",
+                serde_json::to_value(i.kind)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("")
+            )),
+            size: i.size,
+            day: i.day.iso(),
+            batch: i.batch,
+            new: new.contains(&i.id),
+        })
+        .collect();
+    let history: Vec<_> = record
+        .history
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "day": e.day.iso(),
+                "status": t(&format!("desk_status_{}", e.status.key())),
+                "reason": e.reason.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let position = |s: Status| Status::ALL.iter().position(|x| *x == s);
+    let choices: Vec<Choice> = Status::ALL
+        .into_iter()
+        .filter(|s| {
+            record.status == Status::Closed && *s != Status::Closed
+                || position(*s) > position(record.status)
+        })
+        .map(|s| Choice {
+            key: s.key(),
+            label: t(&format!("desk_status_{}", s.key())),
+        })
+        .collect();
+    let mut ctx = desk_context(&state, &req, lang, &session);
+    ctx.insert("report", &row);
+    ctx.insert(
+        "status_label",
+        &t(&format!("desk_status_{}", record.status.key())),
+    );
+    ctx.insert("closed", &(record.status == Status::Closed));
+    ctx.insert("items", &items);
+    ctx.insert("new_count", &new.len());
+    ctx.insert("history", &history);
+    ctx.insert("choices", &choices);
+    ctx.insert(
+        "extension_reason",
+        &record
+            .extension
+            .as_ref()
+            .map(|e| e.reason.clone())
+            .unwrap_or_default(),
+    );
+    Ok(state
+        .templates
+        .page(StatusCode::OK, "desk_report.html", &ctx))
+}
