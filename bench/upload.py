@@ -69,7 +69,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=1800, help="HTTP timeout, seconds")
     args = ap.parse_args()
 
-    env = {"MELDPUNT_MAX_SUBMISSION_BYTES": str(2 * 1024 * MIB)}
+    env = {"MELDPUNT_LIMITS__SUBMISSION_BYTES": str(2 * 1024 * MIB)}
     with common.Server(args.bin, env=env) as server:
         path = server.tmp / "random.bin"
         print(f"writing {args.size_mib} MiB of random bytes to {path} ...", flush=True)

@@ -7,6 +7,7 @@
 mod common;
 
 mod cleanup;
+mod config;
 mod crash;
 mod crash_load;
 mod durability;

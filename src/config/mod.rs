@@ -1,0 +1,113 @@
+//! Typed settings: what the operator may configure and how it is loaded.
+//!
+//! Layers, lowest first ([`layers`]): defaults in code, the TOML file given with `--config`,
+//! `MELDPUNT_…` environment variables, then the command-line flags. Every setting can come from
+//! any layer; an unknown key in the file or an unknown `MELDPUNT_…` variable stops the start with
+//! a message naming it, so a typo never silently falls back to a default. Without a configuration
+//! file (and no desks from the environment) the service runs in demo mode (see [`crate::demo`]),
+//! with throwaway desk identities in the data folder.
+
+mod desks;
+mod layers;
+mod sections;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::domain::{DeskId, Lang};
+pub use layers::NOT_SETTINGS;
+pub use sections::{Argon2Settings, KdfSettings, Limits, SessionSettings};
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data: PathBuf,
+    pub default_lang: Lang,
+    /// The `.onion` host name, when the service is also published as an onion service.
+    pub onion_address: Option<String>,
+    /// Set when a TLS proxy serves the clearnet address, so cookies get the `Secure` flag.
+    pub https: bool,
+    pub limits: Limits,
+    pub argon2: Argon2Settings,
+    pub session: SessionSettings,
+    pub kdf: KdfSettings,
+    pub desks: Vec<DeskSettings>,
+    /// True when no desk was configured: throwaway keys, banner on every page.
+    pub demo: bool,
+    /// Minimum time a follow-up login takes, so a known and an unknown receipt answer alike.
+    pub followup_floor_ms: u64,
+}
+
+/// One desk (authority) that can receive reports.
+#[derive(Debug, Clone)]
+pub struct DeskSettings {
+    pub id: DeskId,
+    pub name_nl: String,
+    pub name_en: String,
+    pub description_nl: String,
+    pub description_en: String,
+    pub recipients: Vec<age::x25519::Recipient>,
+    pub acknowledge_days: u32,
+    pub feedback_days: u32,
+    pub retention_days: u32,
+}
+
+/// Why the configuration cannot be used. Each message names what to fix and where it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A value that does not fit, or a key nobody knows: figment's message names the key and
+    /// its source (the file, or the `MELDPUNT_` variables).
+    #[error("the configuration is not valid: {0}")]
+    Invalid(String),
+    #[error("desk {desk}: {message}")]
+    Desk { desk: String, message: String },
+    #[error("the configuration names no desk; add at least one [[desk]] table")]
+    NoDesks,
+}
+
+/// Values given on the command line; they beat everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+}
+
+/// Loads the settings from the defaults, the file, the process's `MELDPUNT_…` variables and the
+/// flags. Demo desks are filled in later by [`crate::demo::prepare`], because they need the data
+/// folder.
+pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
+    let raw = layers::extract(overrides)?;
+    let given_file = overrides.config.is_some();
+    let demo = !given_file && raw.desk.is_empty();
+    let desks = raw
+        .desk
+        .into_iter()
+        .map(desks::parse_desk)
+        .collect::<Result<Vec<_>, _>>()?;
+    if !demo && desks.is_empty() {
+        return Err(ConfigError::NoDesks);
+    }
+    Ok(Settings {
+        listen: raw.listen,
+        data: raw.data,
+        default_lang: raw.default_lang,
+        onion_address: raw.onion_address.filter(|a| !a.is_empty()),
+        https: raw.https,
+        limits: raw.limits,
+        argon2: raw.argon2,
+        session: raw.session,
+        kdf: raw.kdf,
+        desks,
+        demo,
+        followup_floor_ms: raw.followup_floor_ms,
+    })
+}
