@@ -35,7 +35,9 @@ pub async fn click_and_load(element: &Element) -> Result<(), CmdError> {
     let deadline = Instant::now() + PATIENCE;
     loop {
         match old.tag_name().await {
-            Err(e) if e.is_stale_element_reference() => return Ok(()),
+            // Chromium says either "stale element" or, when the old document is already gone,
+            // "no such element: Node with given id does not belong to the document".
+            Err(e) if e.is_stale_element_reference() || e.is_no_such_element() => return Ok(()),
             Err(e) => return Err(e),
             Ok(_) => assert!(
                 Instant::now() < deadline,
