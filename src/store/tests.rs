@@ -217,3 +217,30 @@ fn two_stores_opened_at_once_on_a_new_folder_share_one_salt() {
         .collect();
     assert!(salts.windows(2).all(|w| w[0] == w[1]), "one salt for all");
 }
+
+#[test]
+fn when_two_handles_write_at_once_one_waits_and_none_fails() {
+    let data = tempfile::tempdir().unwrap();
+    let id = ReportId::random();
+    Store::open(data.path())
+        .unwrap()
+        .create_report(&record(&id, vec![]), &lookup(7), vec![])
+        .unwrap();
+    // Two opens: two pools, two sets of connections, as the service and a command have.
+    let writers: Vec<_> = (0..2)
+        .map(|_| {
+            let store = Store::open(data.path()).unwrap();
+            let id = id.clone();
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    store.update_record(&id, |r| r.items.push(item())).unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let store = Store::open(data.path()).unwrap();
+    assert_eq!(store.get(&id).unwrap().unwrap().items.len(), 100);
+}
