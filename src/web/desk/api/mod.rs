@@ -6,7 +6,6 @@
 //! `officer` gate; the document in `openapi`; the JSON types in `json` and `failure`, which
 //! import nothing of the rest.
 
-pub mod failure;
 pub mod json;
 pub mod officer;
 pub mod openapi;
@@ -15,7 +14,7 @@ pub mod writes;
 
 use actix_web::{HttpResponse, web};
 
-use failure::ApiError;
+use crate::web::error::ApiError;
 
 /// The API routes, mounted at `/desk/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -9,8 +9,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use zeroize::Zeroizing;
 
-use super::failure::ApiFailure;
 use crate::desk::work::{Actor, DeskError, DeskWork};
+use crate::web::error::ApiFailure;
 use crate::web::state::AppState;
 
 /// The officer a bearer token belongs to.

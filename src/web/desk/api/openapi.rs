@@ -5,11 +5,11 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::failure::ApiError;
 use super::json::{
     Created, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest, Transferred,
 };
 use super::{reads, writes};
+use crate::web::error::ApiError;
 
 #[derive(OpenApi)]
 #[openapi(

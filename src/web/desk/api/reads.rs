@@ -4,11 +4,11 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::failure::ApiError;
-use super::failure::ApiFailure;
 use super::json::{BundleParams, ItemJson, ReportDetailJson, ReportJson};
 use super::officer::ApiOfficer;
 use crate::web::desk::report::download::tar_response;
+use crate::web::error::ApiError;
+use crate::web::error::ApiFailure;
 use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/desk/api/v1/reports", tag = "reports",

@@ -5,12 +5,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::failure::{ApiError, ApiFailure};
 use super::json::{Created, ReplyRequest, ReportJson, StatusRequest, Transferred};
 use super::officer::ApiOfficer;
 use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
 use crate::store::Status;
-use crate::web::desk::upload;
+use crate::web::desk::upload::{self, FileUploadError};
+use crate::web::error::{ApiError, ApiFailure};
 use crate::web::state::AppState;
 
 /// The most a JSON body holding `chars` characters of text can take: every character escaped,
@@ -49,11 +49,11 @@ pub async fn reply(
         .is_some_and(|v| v.starts_with("application/json"));
     let body = if is_json {
         let bytes = upload::body_in_memory(payload, json_max(REPLY_MAX)).await;
-        ReplyBody::Typed(bytes.map_err(ApiFailure::upload)?)
+        ReplyBody::Typed(bytes.map_err(upload_failure)?)
     } else {
         let tmp = state.store.tmp_dir();
         let file = upload::raw_body(payload, &tmp, SEALED_REPLY_MAX).await;
-        ReplyBody::Sealed(file.map_err(ApiFailure::upload)?)
+        ReplyBody::Sealed(file.map_err(upload_failure)?)
     };
     let created = officer
         .work(&state, move |desk| {
@@ -91,7 +91,7 @@ pub async fn status(
     let id = path.into_inner();
     let body = upload::body_in_memory(payload, json_max(REASON_MAX))
         .await
-        .map_err(ApiFailure::upload)?;
+        .map_err(upload_failure)?;
     let request: StatusRequest = serde_json::from_slice(&body)
         .map_err(|_| ApiFailure::bad_request("expected {\"status\": \"…\", \"reason\": \"…\"}"))?;
     let to =
@@ -124,7 +124,7 @@ pub async fn transfer(
     let max = state.installation().package_max;
     let package = upload::raw_body(payload, &state.store.tmp_dir(), max)
         .await
-        .map_err(ApiFailure::upload)?;
+        .map_err(upload_failure)?;
     let to = officer
         .work(&state, move |desk| {
             let record = desk.report(&id)?;
@@ -134,4 +134,14 @@ pub async fn transfer(
     Ok(HttpResponse::Ok().json(Transferred {
         desk: to.to_string(),
     }))
+}
+
+/// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
+fn upload_failure(e: FileUploadError) -> ApiFailure {
+    match e {
+        FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
+            ApiFailure::from(DeskError::DiskFull)
+        }
+        _ => ApiFailure::bad_request("the body could not be read or is too large"),
+    }
 }

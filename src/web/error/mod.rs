@@ -1,5 +1,9 @@
-//! The one place where failures become pages: a status, a message in the reporter's language,
-//! and for internal errors an operation id that is logged with the cause — never the cause itself.
+//! The one place where failures become answers: pages here (a status, a message in the user's
+//! language) and the API's JSON in [`json`]; for internal errors the request's operation id,
+//! which the log has with the cause — never the cause itself.
+
+pub mod json;
+pub use json::{ApiError, ApiFailure};
 
 use std::fmt;
 

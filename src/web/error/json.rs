@@ -1,5 +1,7 @@
-//! How the API says no: a status and a JSON body `{"error": "…"}`. Desk failures map here, once;
-//! an internal one is logged under an operation id and only the id is told.
+//! How the API says no: a status and a JSON body `{"error": "…"}`, beside the pages of
+//! [`super`], so that every error a request can end in is told in this one folder. Desk failures
+//! map here, once; an internal one is logged on the request's span and only its operation id is
+//! told.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -7,7 +9,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::desk::work::DeskError;
-use crate::web::desk::upload::FileUploadError;
 
 /// An API error body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,16 +32,6 @@ impl ApiFailure {
             StatusCode::UNAUTHORIZED,
             "a valid bearer token is required".into(),
         )
-    }
-
-    /// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
-    pub fn upload(e: FileUploadError) -> ApiFailure {
-        match e {
-            FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
-                ApiFailure::from(DeskError::DiskFull)
-            }
-            _ => ApiFailure::bad_request("the body could not be read or is too large"),
-        }
     }
 }
 
@@ -71,8 +62,9 @@ impl From<DeskError> for ApiFailure {
                 "the disk is full; nothing was stored, try again later".into(),
             ),
             DeskError::Internal(cause) => {
-                let op = crate::web::error::operation_id();
-                tracing::error!(operation = %op, cause = %cause, "api internal error");
+                let op = super::operation_id();
+                // The request's span carries the same operation id.
+                tracing::error!(cause = %cause, "api internal error");
                 ApiFailure(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     format!("internal error {op}"),
