@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{CommandError, CommandResult};
-use crate::offline::{identity, keygen as make, reseal};
+use crate::offline::{identity, keygen as make, reseal, transfer as moving};
 
 pub fn keygen(out: &Path, protect: bool) -> CommandResult {
     let recipient = make::keygen(out, protect).map_err(CommandError::refused)?;
@@ -34,9 +34,9 @@ pub fn transfer(
     to: &[String],
     out: &Path,
 ) -> CommandResult {
-    let recipients = reseal::parse_recipients(to).map_err(CommandError::refused)?;
+    let recipients = moving::parse_recipients(to).map_err(CommandError::refused)?;
     let identity = identity::load(identity).map_err(CommandError::refused)?;
-    let manifest = reseal::transfer(bundle, &identity, to_desk, &recipients, out)
+    let manifest = moving::transfer(bundle, &identity, to_desk, &recipients, out)
         .map_err(CommandError::refused)?;
     eprintln!(
         "meldpunt: {} item(s) of report {} re-sealed for desk {to_desk}: {} — upload it on the report's page (Transfer) or with the API",

@@ -8,6 +8,7 @@ pub mod keygen;
 pub mod open;
 pub mod reseal;
 pub mod sanitize;
+pub mod transfer;
 
 /// Why an offline command stopped. Every message says what to do next.
 #[derive(Debug, thiserror::Error)]

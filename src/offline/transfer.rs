@@ -1,0 +1,144 @@
+//! `meldpunt transfer` on the offline machine: every item of a report re-sealed for the
+//! competent desk (replies stay readable for the reporter), written as a transfer package that
+//! the desk uploads. The bundle is read with the checks of [`super::reseal`].
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sha2::{Digest, Sha256};
+
+use super::OfflineError;
+use super::identity::DeskIdentity;
+use super::reseal::{create_new, decryptor_for, encryptor, read_bundle, reporter_recipient};
+use crate::bundle::{self, BundleItem, BundleManifest, Received};
+use crate::domain::DeskId;
+use crate::store::ItemKind;
+
+/// Parses `--to` values: `age1…` keys, or files with one key per line (`#` comments allowed).
+pub fn parse_recipients(values: &[String]) -> Result<Vec<age::x25519::Recipient>, OfflineError> {
+    let mut keys = Vec::new();
+    for value in values {
+        let lines: Vec<String> = if value.starts_with("age1") {
+            vec![value.clone()]
+        } else {
+            std::fs::read_to_string(value)
+                .map_err(|source| OfflineError::Read {
+                    path: value.clone(),
+                    source,
+                })?
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+                .collect()
+        };
+        for line in lines {
+            keys.push(age::x25519::Recipient::from_str(&line).map_err(|_| {
+                OfflineError::Usage(format!("{line:?} is not an age X25519 recipient (age1…)"))
+            })?);
+        }
+    }
+    if keys.is_empty() {
+        return Err(OfflineError::Usage("--to names no recipient".into()));
+    }
+    Ok(keys)
+}
+
+/// Re-seals every item of `bundle` for the desk `to_desk` and writes a transfer package.
+pub fn transfer(
+    bundle: &Path,
+    identity: &DeskIdentity,
+    to_desk: &str,
+    to: &[age::x25519::Recipient],
+    out: &Path,
+) -> Result<BundleManifest, OfflineError> {
+    let to_desk: DeskId = to_desk.parse().map_err(OfflineError::Usage)?;
+    let opened = read_bundle(bundle)?;
+    if to_desk == opened.manifest.desk {
+        return Err(OfflineError::Usage(format!(
+            "the report is already at desk {to_desk}"
+        )));
+    }
+    let reporter = reporter_recipient(&opened, identity)?;
+    let mut manifest = opened.manifest.clone();
+    manifest.format = bundle::TRANSFER_FORMAT.into();
+    manifest.to = Some(to_desk);
+    manifest.items.clear();
+    let mut sealed: Vec<(BundleItem, PathBuf)> = Vec::new();
+    for received in &opened.items {
+        let path = opened
+            .scratch
+            .0
+            .join(format!("{}.resealed", received.item.id));
+        // Replies stay readable for the reporter; everything else is for the new desk only.
+        let mut recipients: Vec<&dyn age::Recipient> =
+            to.iter().map(|r| r as &dyn age::Recipient).collect();
+        if received.item.kind == ItemKind::Reply {
+            recipients.push(&reporter);
+        }
+        let (size, sha256) = reseal_one(received, identity, &recipients, &path)?;
+        let mut item = received.item.clone();
+        item.size = size;
+        item.sha256 = sha256;
+        sealed.push((item.clone(), path));
+        manifest.items.push(item);
+    }
+    write_package(&manifest, &sealed, out)?;
+    Ok(manifest)
+}
+
+fn reseal_one(
+    received: &Received,
+    identity: &DeskIdentity,
+    recipients: &[&dyn age::Recipient],
+    path: &Path,
+) -> Result<(u64, String), OfflineError> {
+    let write = |source| OfflineError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut reader = decryptor_for(received, identity)?;
+    let file = create_new(path)?;
+    let mut writer = encryptor(recipients)?.wrap_output(file).map_err(write)?;
+    std::io::copy(&mut reader, &mut writer)
+        .map_err(|_| OfflineError::Hostile(format!("item {} is damaged", received.item.id)))?;
+    writer.finish().and_then(|f| f.sync_all()).map_err(write)?;
+    let bytes = std::fs::read(path).map_err(write)?;
+    Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
+}
+
+fn write_package(
+    manifest: &BundleManifest,
+    items: &[(BundleItem, PathBuf)],
+    out: &Path,
+) -> Result<(), OfflineError> {
+    let write = |source| OfflineError::Write {
+        path: out.display().to_string(),
+        source,
+    };
+    let mut builder = tar::Builder::new(std::io::BufWriter::new(create_new(out)?));
+    let json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| OfflineError::Crypto(e.to_string()))?;
+    let mut append = |name: &str, data: &mut dyn Read, size: u64| {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_mode(0o644);
+        header.set_size(size);
+        header.set_mtime(0);
+        header.set_path(name)?;
+        header.set_cksum();
+        builder.append(&header, data)
+    };
+    append("manifest.json", &mut json.as_slice(), json.len() as u64).map_err(write)?;
+    for (item, path) in items {
+        let mut file = std::fs::File::open(path).map_err(write)?;
+        append(&item.file_name(), &mut file, item.size).map_err(write)?;
+    }
+    builder
+        .into_inner()
+        .and_then(|mut w| w.flush().map(|_| w))
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+        .and_then(|f| f.sync_all())
+        .map_err(write)
+}
