@@ -35,9 +35,7 @@ pub async fn click_and_load(element: &Element) -> Result<(), CmdError> {
     let deadline = Instant::now() + PATIENCE;
     loop {
         match old.tag_name().await {
-            // Chromium says either "stale element" or, when the old document is already gone,
-            // "no such element: Node with given id does not belong to the document".
-            Err(e) if e.is_stale_element_reference() || e.is_no_such_element() => return Ok(()),
+            Err(e) if old_page_gone(&e) => return Ok(()),
             Err(e) => return Err(e),
             Ok(_) => assert!(
                 Instant::now() < deadline,
@@ -46,6 +44,15 @@ pub async fn click_and_load(element: &Element) -> Result<(), CmdError> {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// Whether asking about an element of the old page failed because that page is gone: Chromium
+/// says "stale element reference", or, when its document was already torn down, "no such
+/// element" or an "unknown error" with "Node with given id does not belong to the document".
+fn old_page_gone(e: &CmdError) -> bool {
+    e.is_stale_element_reference()
+        || e.is_no_such_element()
+        || e.to_string().contains("does not belong to the document")
 }
 
 /// Names (only) of the cookies the browser holds for the current page.
