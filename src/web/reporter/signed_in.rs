@@ -10,6 +10,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use super::session::COOKIE;
 use crate::domain::Lang;
 use crate::reporter::Reporter;
+use crate::web::form::Fields;
 use crate::web::session::Active;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
@@ -37,6 +38,16 @@ impl SignedIn {
     /// Whether a form carried this session's CSRF token (absent counts as wrong).
     pub fn csrf_matches(&self, submitted: Option<&str>) -> bool {
         submitted.is_some_and(|t| self.session.csrf_matches(t))
+    }
+
+    /// An url-encoded form of this session: parsed, and refused unless it carries the session's
+    /// CSRF token — the one check every plain form of the thread goes through.
+    pub fn form(&self, state: &AppState, lang: PageLang, body: &[u8]) -> Result<Fields, PageError> {
+        let fields = Fields::parse(body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
+        if !self.csrf_matches(fields.get("csrf")) {
+            return Err(state.fail(lang, Failure::Invalid("err_csrf")));
+        }
+        Ok(fields)
     }
 }
 

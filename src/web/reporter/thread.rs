@@ -15,7 +15,6 @@ use super::upload::{self, Target};
 use super::view::{desk_name, insert_limits};
 use crate::domain::ItemId;
 use crate::reporter::Thread;
-use crate::web::form::Fields;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
@@ -128,10 +127,7 @@ pub async fn delete_replies(
     signed_in: SignedIn,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let fields = Fields::parse(&body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
-    if !signed_in.csrf_matches(fields.get("csrf")) {
-        return Err(state.fail(lang, Failure::Invalid("err_csrf")));
-    }
+    let fields = signed_in.form(&state, lang, &body)?;
     // Only replies that were on the page the reporter read, and only replies of this report.
     let shown: Vec<ItemId> = fields
         .all("reply")
@@ -151,10 +147,7 @@ pub async fn logout(
     signed_in: SignedIn,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let fields = Fields::parse(&body).ok_or_else(|| state.fail(lang, Failure::Malformed))?;
-    if !signed_in.csrf_matches(fields.get("csrf")) {
-        return Err(state.fail(lang, Failure::Invalid("err_csrf")));
-    }
+    signed_in.form(&state, lang, &body)?;
     state.sessions.remove(signed_in.cookie());
     let mut ctx = state.templates.context(&req, lang);
     ctx.insert("title", &i18n::text(lang.lang, "logged_out_title"));
