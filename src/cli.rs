@@ -143,6 +143,9 @@ pub enum OfficerCommand {
         /// Read the password from standard input instead of prompting.
         #[arg(long)]
         password_stdin: bool,
+        /// The configuration to check --desk against [default: the service's last start]
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// List officers and their tokens.
     #[command(after_help = "Example:\n  meldpunt officer list --data /var/lib/meldpunt")]

@@ -57,7 +57,7 @@ pub fn prepare(settings: &mut Settings) -> io::Result<()> {
                 name_en: desk.name_en.into(),
                 description_nl: desk.description_nl.into(),
                 description_en: desk.description_en.into(),
-                recipients: vec![identity.to_public()],
+                recipients: vec![identity.to_public().into()],
                 acknowledge_days: 7,
                 feedback_days: 90,
                 retention_days: 365,

@@ -33,18 +33,54 @@ fn stderr(output: &Output) -> String {
 }
 
 fn add_j_devries(data: &Path) -> Output {
-    officer(
-        data,
-        &[
-            "add",
-            "--desk",
-            "ap",
-            "--name",
-            "j.devries",
-            "--password-stdin",
-        ],
-        Some(&format!("{PASSWORD}\n")),
-    )
+    add_at(data, "ap", Some(&desks_config(data)))
+}
+
+/// `officer add --desk DESK --name j.devries`, with `--config CONFIG` when given.
+fn add_at(data: &Path, desk: &str, config: Option<&Path>) -> Output {
+    let mut args = vec!["add", "--desk", desk, "--name", "j.devries", "--password-stdin"];
+    if let Some(config) = config {
+        args.extend(["--config", config.to_str().unwrap()]);
+    }
+    officer(data, &args, Some(&format!("{PASSWORD}\n")))
+}
+
+/// A configuration naming the desks ap, om and hvk, beside (not in) the data folder.
+fn desks_config(data: &Path) -> std::path::PathBuf {
+    let path = data.with_extension("toml");
+    let desk = |id: &str| {
+        let key = age::x25519::Identity::generate().to_public();
+        format!("[[desk]]\nid = \"{id}\"\nname_nl = \"{id}\"\nname_en = \"{id}\"\nrecipients = [\"{key}\"]\n")
+    };
+    std::fs::write(&path, ["ap", "om", "hvk"].map(desk).concat()).unwrap();
+    path
+}
+
+/// Issue 9, defect 9: `officer add --desk nosuchdesk` succeeded, making an officer of a desk
+/// no tip ever reaches. The desk is now checked against the desks the data folder knows: the
+/// configuration given, or what the service recorded when it last started.
+#[test]
+fn an_officer_is_added_only_to_a_desk_the_data_folder_knows() {
+    let data = tempfile::tempdir().unwrap();
+    let never_served = add_at(data.path(), "ap", None);
+    assert_eq!(never_served.status.code(), Some(2), "{}", stderr(&never_served));
+    assert!(stderr(&never_served).contains("--config"), "{}", stderr(&never_served));
+
+    let config = desks_config(data.path());
+    let unknown = add_at(data.path(), "nosuchdesk", Some(&config));
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("nosuchdesk"), "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("ap, om, hvk"), "{}", stderr(&unknown));
+    assert!(officers(data.path()).list().unwrap().is_empty());
+
+    // A demo service records its desks ap, om and hvk at start.
+    let served = common::binary::start(data.path());
+    served.terminate();
+    let unknown = add_at(data.path(), "nosuchdesk", None);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(officers(data.path()).list().unwrap().is_empty());
+    let known = add_at(data.path(), "om", None);
+    assert!(known.status.success(), "{}", stderr(&known));
 }
 
 fn officers(data: &Path) -> Officers {
@@ -76,9 +112,14 @@ fn adding_an_officer_prints_an_otpauth_uri_and_a_qr_code() {
 #[test]
 fn a_ten_character_password_is_refused_and_nobody_is_added() {
     let data = tempfile::tempdir().unwrap();
-    let output = officer(
-        data.path(),
-        &["add", "--desk", "ap", "--name", "short", "--password-stdin"],
+    let config = desks_config(data.path());
+    let output = run(
+        meldpunt()
+            .args(["officer", "add", "--desk", "ap", "--name", "short", "--password-stdin"])
+            .arg("--config")
+            .arg(&config)
+            .arg("--data")
+            .arg(data.path()),
         Some("0123456789\n"),
     );
     assert!(!output.status.success());

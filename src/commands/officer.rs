@@ -9,7 +9,7 @@
 
 mod qr;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
@@ -38,7 +38,8 @@ pub fn run(command: OfficerCommand) -> CommandResult {
             desk,
             name,
             password_stdin,
-        } => add(&data.data, &desk, &name, password_stdin),
+            config,
+        } => add(&data.data, &desk, &name, password_stdin, config),
         OfficerCommand::List { data } => list(&data.data),
         OfficerCommand::Remove { data, name } => remove(&data.data, &name),
         OfficerCommand::Token { data, name } => token(&data.data, &name),
@@ -57,6 +58,7 @@ const ADMIN: &str = "admin (command line)";
 
 /// The officers of a data folder, with the audit log their changes are recorded in.
 struct Admin {
+    store: Arc<Store>,
     officers: Officers,
     audit: AuditLog,
 }
@@ -71,8 +73,46 @@ impl Admin {
         }
         let store = Arc::new(Store::open(data).map_err(|e| Failure::Refused(e.to_string()))?);
         let audit = AuditLog::open(data).map_err(|e| Failure::Refused(e.to_string()))?;
-        let officers = Officers::open(store)?;
-        Ok(Admin { officers, audit })
+        let officers = Officers::open(store.clone())?;
+        Ok(Admin {
+            store,
+            officers,
+            audit,
+        })
+    }
+
+    /// Refuses a desk no tip reaches: one not in the configuration given, or (without one) not
+    /// among the desks the service last started with on this data folder.
+    fn check_desk(&self, desk: &DeskId, config: Option<PathBuf>) -> Result<(), Failure> {
+        let known: Vec<DeskId> = match config {
+            Some(file) => {
+                crate::config::load(&crate::config::Overrides {
+                    config: Some(file),
+                    ..Default::default()
+                })
+                .map_err(Failure::refused)?
+                .desks
+                .into_iter()
+                .map(|d| d.id)
+                .collect()
+            }
+            None => self.store.known_desks().map_err(Failure::refused)?,
+        };
+        if known.is_empty() {
+            return Err(Failure::Refused(
+                "this data folder does not know its desks yet: start the service on it once, or \
+                 name the service's configuration with --config FILE (nothing was changed)"
+                    .into(),
+            ));
+        }
+        if !known.contains(desk) {
+            let names: Vec<&str> = known.iter().map(DeskId::as_str).collect();
+            return Err(Failure::Refused(format!(
+                "there is no desk {desk} here; the desks are: {} (nothing was changed)",
+                names.join(", ")
+            )));
+        }
+        Ok(())
     }
 
     /// Appends one audited action and makes it durable.
@@ -84,11 +124,18 @@ impl Admin {
     }
 }
 
-fn add(data: &Path, desk: &str, name: &str, password_stdin: bool) -> Result<(), Failure> {
+fn add(
+    data: &Path,
+    desk: &str,
+    name: &str,
+    password_stdin: bool,
+    config: Option<PathBuf>,
+) -> Result<(), Failure> {
     let desk: DeskId = desk.parse().map_err(Failure::Refused)?;
     officers::validate_name(name)?;
     // The store first: asking for a password only to say the folder is in use would be rude.
     let admin = Admin::open(data)?;
+    admin.check_desk(&desk, config)?;
     let officers = &admin.officers;
     // Likewise before asking: `add` checks again, under its lock.
     if officers.get(name)?.is_some() {

@@ -49,7 +49,7 @@ pub struct DeskSettings {
     pub name_en: String,
     pub description_nl: String,
     pub description_en: String,
-    pub recipients: Vec<age::x25519::Recipient>,
+    pub recipients: Vec<crate::seal::DeskRecipient>,
     pub acknowledge_days: u32,
     pub feedback_days: u32,
     pub retention_days: u32,
@@ -88,11 +88,11 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
     let raw = layers::extract(overrides)?;
     let given_file = overrides.config.is_some();
     let demo = !given_file && raw.desk.is_empty();
-    let desks = raw
-        .desk
-        .into_iter()
-        .map(desks::parse_desk)
-        .collect::<Result<Vec<_>, _>>()?;
+    let desks = desks::parse_desks(raw.desk)?;
+    let onion_address = raw.onion_address.filter(|a| !a.is_empty());
+    if let Some(address) = &onion_address {
+        check_onion(address)?;
+    }
     if !demo && desks.is_empty() {
         return Err(ConfigError::NoDesks);
     }
@@ -100,7 +100,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         listen: raw.listen,
         data: raw.data,
         default_lang: raw.default_lang,
-        onion_address: raw.onion_address.filter(|a| !a.is_empty()),
+        onion_address,
         https: raw.https,
         limits: raw.limits,
         argon2: raw.argon2,
@@ -110,4 +110,20 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         demo,
         followup_floor_ms: raw.followup_floor_ms,
     })
+}
+
+/// A bare v3 onion address: 56 base32 characters (lower case) and `.onion`, no scheme, no port.
+/// It ends up in the `Onion-Location` header and the page's advice, so a wrong one would send
+/// reporters to an address that is not ours.
+fn check_onion(address: &str) -> Result<(), ConfigError> {
+    let host = address.strip_suffix(".onion").unwrap_or("");
+    let base32 = |c: char| c.is_ascii_lowercase() || ('2'..='7').contains(&c);
+    if host.len() == 56 && host.chars().all(base32) {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(
+        "onion_address must be a bare v3 onion address: 56 characters a-z and 2-7, then .onion, \
+         without http:// and without a port"
+            .into(),
+    ))
 }

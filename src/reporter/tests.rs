@@ -39,7 +39,7 @@ fn fixture(limits: Limits) -> Fixture {
         name_en: "AP".into(),
         description_nl: String::new(),
         description_en: String::new(),
-        recipients: vec![desk.to_public()],
+        recipients: vec![desk.to_public().into()],
         acknowledge_days: 7,
         feedback_days: 90,
         retention_days: 30,

@@ -7,6 +7,7 @@
 //! [`manifest`] holds the encrypted description of a submission (attachment names, types, sizes).
 
 pub mod manifest;
+mod recipient;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -19,11 +20,11 @@ use crate::domain::ItemId;
 /// A set of age recipients an item is encrypted to.
 pub type Recipients = Vec<Box<dyn age::Recipient + Send + Sync>>;
 
-/// Builds a recipient list from X25519 public keys.
-pub fn recipients_of(keys: &[age::x25519::Recipient]) -> Recipients {
-    keys.iter()
-        .map(|k| Box::new(k.clone()) as Box<dyn age::Recipient + Send + Sync>)
-        .collect()
+pub use recipient::{DeskRecipient, RecipientError};
+
+/// Builds a recipient list from a desk's configured keys.
+pub fn recipients_of(keys: &[DeskRecipient]) -> Recipients {
+    keys.iter().map(DeskRecipient::to_recipient).collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +157,7 @@ mod tests {
     fn a_sealed_file_opens_with_the_identity_and_is_not_plaintext() {
         let dir = tempfile::tempdir().unwrap();
         let identity = age::x25519::Identity::generate();
-        let recipients = recipients_of(&[identity.to_public()]);
+        let recipients = recipients_of(&[identity.to_public().into()]);
         let mut file = SealedFile::create(dir.path(), &recipients).unwrap();
         file.write(b"the secret tip, ").unwrap();
         file.write(b"in two chunks").unwrap();
@@ -172,7 +173,7 @@ mod tests {
     #[test]
     fn an_unfinished_file_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let recipients = recipients_of(&[age::x25519::Identity::generate().to_public()]);
+        let recipients = recipients_of(&[age::x25519::Identity::generate().to_public().into()]);
         let mut file = SealedFile::create(dir.path(), &recipients).unwrap();
         file.write(b"half an upload").unwrap();
         drop(file);

@@ -46,4 +46,9 @@ pub const MIGRATIONS: &[Migration] = &[
          count        INTEGER NOT NULL,
          locked_until INTEGER NOT NULL
      ) STRICT;",
+    // 2: the desks the service was last started with, so `officer add` can refuse a desk no tip
+    // reaches even when it runs without the configuration.
+    "CREATE TABLE desks (
+         id TEXT PRIMARY KEY
+     ) STRICT;",
 ];

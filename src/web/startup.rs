@@ -72,6 +72,11 @@ impl Application {
         let serving = serve_lock(&settings.data)?;
         let store = Store::open(&settings.data)?;
         store.recover()?;
+        let desk_ids: Vec<_> = settings.desks.iter().map(|d| d.id.clone()).collect();
+        if let Err(e) = store.record_desks(&desk_ids) {
+            // Only `officer add` reads them; a full disk must not keep the service down.
+            tracing::warn!(error = %e, "could not record the configured desks");
+        }
         let salt = store.install_salt()?;
         let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
         let sessions = reporter::session::reporter_sessions(&settings.session);

@@ -1,8 +1,7 @@
-//! deploy/meldpunt.example.toml: the real service starts with it and offers its three desks, and
+//! deploy/meldpunt.example.toml: with its keys filled in, the real service starts with it and
+//! offers its three desks (unfilled, it refuses to start: tests/process/config.rs), and
 //! it agrees with the files around it — the address tor and nginx forward to, the one folder the
 //! unit lets the service write, the upload size nginx lets through, and the path the unit reads.
-
-use std::path::Path;
 
 use crate::common::binary::start_configured;
 use crate::common::page::client;
@@ -61,7 +60,8 @@ fn the_example_configuration_agrees_with_tor_nginx_and_the_unit() {
 #[actix_web::test]
 async fn the_example_configuration_starts_the_service_with_its_three_desks() {
     let dir = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE);
+    let example = dir.path().join("meldpunt.toml");
+    std::fs::write(&example, with_desk_keys(&repo_file(EXAMPLE))).unwrap();
     let server = start_configured(&dir.path().join("data"), &example);
     let home = client().get(server.url("/")).send().await.unwrap();
     assert_eq!(home.status(), 200);
@@ -78,6 +78,21 @@ async fn the_example_configuration_starts_the_service_with_its_three_desks() {
         );
     }
     server.terminate();
+}
+
+/// The example as an operator fills it in: each desk's placeholder key replaced by its own.
+fn with_desk_keys(example: &str) -> String {
+    example
+        .lines()
+        .map(|line| match line.starts_with("recipients = ") {
+            true => format!(
+                "recipients = [\"{}\"]",
+                age::x25519::Identity::generate().to_public()
+            ),
+            false => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn example_desks(field: &str) -> Vec<String> {
