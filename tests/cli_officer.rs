@@ -38,7 +38,14 @@ fn add_j_devries(data: &Path) -> Output {
 
 /// `officer add --desk DESK --name j.devries`, with `--config CONFIG` when given.
 fn add_at(data: &Path, desk: &str, config: Option<&Path>) -> Output {
-    let mut args = vec!["add", "--desk", desk, "--name", "j.devries", "--password-stdin"];
+    let mut args = vec![
+        "add",
+        "--desk",
+        desk,
+        "--name",
+        "j.devries",
+        "--password-stdin",
+    ];
     if let Some(config) = config {
         args.extend(["--config", config.to_str().unwrap()]);
     }
@@ -50,7 +57,9 @@ fn desks_config(data: &Path) -> std::path::PathBuf {
     let path = data.with_extension("toml");
     let desk = |id: &str| {
         let key = age::x25519::Identity::generate().to_public();
-        format!("[[desk]]\nid = \"{id}\"\nname_nl = \"{id}\"\nname_en = \"{id}\"\nrecipients = [\"{key}\"]\n")
+        format!(
+            "[[desk]]\nid = \"{id}\"\nname_nl = \"{id}\"\nname_en = \"{id}\"\nrecipients = [\"{key}\"]\n"
+        )
     };
     std::fs::write(&path, ["ap", "om", "hvk"].map(desk).concat()).unwrap();
     path
@@ -63,14 +72,31 @@ fn desks_config(data: &Path) -> std::path::PathBuf {
 fn an_officer_is_added_only_to_a_desk_the_data_folder_knows() {
     let data = tempfile::tempdir().unwrap();
     let never_served = add_at(data.path(), "ap", None);
-    assert_eq!(never_served.status.code(), Some(2), "{}", stderr(&never_served));
-    assert!(stderr(&never_served).contains("--config"), "{}", stderr(&never_served));
+    assert_eq!(
+        never_served.status.code(),
+        Some(2),
+        "{}",
+        stderr(&never_served)
+    );
+    assert!(
+        stderr(&never_served).contains("--config"),
+        "{}",
+        stderr(&never_served)
+    );
 
     let config = desks_config(data.path());
     let unknown = add_at(data.path(), "nosuchdesk", Some(&config));
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
-    assert!(stderr(&unknown).contains("nosuchdesk"), "{}", stderr(&unknown));
-    assert!(stderr(&unknown).contains("ap, om, hvk"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("nosuchdesk"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(
+        stderr(&unknown).contains("ap, om, hvk"),
+        "{}",
+        stderr(&unknown)
+    );
     assert!(officers(data.path()).list().unwrap().is_empty());
 
     // A demo service records its desks ap, om and hvk at start.
@@ -115,7 +141,15 @@ fn a_ten_character_password_is_refused_and_nobody_is_added() {
     let config = desks_config(data.path());
     let output = run(
         meldpunt()
-            .args(["officer", "add", "--desk", "ap", "--name", "short", "--password-stdin"])
+            .args([
+                "officer",
+                "add",
+                "--desk",
+                "ap",
+                "--name",
+                "short",
+                "--password-stdin",
+            ])
             .arg("--config")
             .arg(&config)
             .arg("--data")

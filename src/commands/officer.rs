@@ -85,17 +85,15 @@ impl Admin {
     /// among the desks the service last started with on this data folder.
     fn check_desk(&self, desk: &DeskId, config: Option<PathBuf>) -> Result<(), Failure> {
         let known: Vec<DeskId> = match config {
-            Some(file) => {
-                crate::config::load(&crate::config::Overrides {
-                    config: Some(file),
-                    ..Default::default()
-                })
-                .map_err(Failure::refused)?
-                .desks
-                .into_iter()
-                .map(|d| d.id)
-                .collect()
-            }
+            Some(file) => crate::config::load(&crate::config::Overrides {
+                config: Some(file),
+                ..Default::default()
+            })
+            .map_err(Failure::refused)?
+            .desks
+            .into_iter()
+            .map(|d| d.id)
+            .collect(),
             None => self.store.known_desks().map_err(Failure::refused)?,
         };
         if known.is_empty() {

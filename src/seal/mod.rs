@@ -20,7 +20,7 @@ use crate::domain::ItemId;
 /// A set of age recipients an item is encrypted to.
 pub type Recipients = Vec<Box<dyn age::Recipient + Send + Sync>>;
 
-pub use recipient::{DeskRecipient, RecipientError};
+pub use recipient::{DeskRecipient, RecipientError, check_encrypts};
 
 /// Builds a recipient list from a desk's configured keys.
 pub fn recipients_of(keys: &[DeskRecipient]) -> Recipients {

@@ -135,6 +135,25 @@ impl fmt::Debug for DeskRecipient {
     }
 }
 
+/// Encrypts a short test message, in memory, to `recipients` and a throwaway X25519 key (as a
+/// reply is sealed to the desk and the reporter): run at start, so a plugin that is missing,
+/// fails, or cannot be combined with the other keys stops the service instead of every tip.
+pub fn check_encrypts(recipients: &[DeskRecipient]) -> Result<(), String> {
+    let reporter = age::x25519::Identity::generate().to_public();
+    let mut all: Vec<Box<dyn age::Recipient + Send + Sync>> =
+        recipients.iter().map(DeskRecipient::to_recipient).collect();
+    all.push(Box::new(reporter));
+    let encryptor = age::Encryptor::with_recipients(all.iter().map(|r| r.as_ref() as _))
+        .map_err(|e| e.to_string())?;
+    let mut sealed = Vec::new();
+    let mut writer = encryptor
+        .wrap_output(&mut sealed)
+        .map_err(|e| e.to_string())?;
+    std::io::Write::write_all(&mut writer, b"meldpunt start check")
+        .and_then(|()| writer.finish().map(drop))
+        .map_err(|e| e.to_string())
+}
+
 /// A plugin found once and shared by every encryption (the plugin type is not `Clone`).
 struct SharedPlugin(Arc<RecipientPluginV1<age::NoCallbacks>>);
 

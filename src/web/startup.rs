@@ -32,6 +32,8 @@ pub enum StartError {
     Demo(std::io::Error),
     #[error("cannot open the officers' records or the audit log: {0}")]
     Officers(String),
+    #[error("desk {desk}: the service cannot encrypt to its recipients: {message}")]
+    Recipients { desk: String, message: String },
     #[error("the server stopped: {0}")]
     Run(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -66,6 +68,14 @@ impl Application {
                  Never use this for real reports.",
                 settings.data.display()
             );
+        }
+        for desk in &settings.desks {
+            crate::seal::check_encrypts(&desk.recipients).map_err(|message| {
+                StartError::Recipients {
+                    desk: desk.id.to_string(),
+                    message,
+                }
+            })?;
         }
         let templates = Templates::load(settings.demo, settings.onion_address.clone())
             .map_err(StartError::Templates)?;

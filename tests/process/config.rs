@@ -41,7 +41,8 @@ fn a_setting_from_the_environment_reaches_the_service() {
 fn the_shipped_example_configuration_does_not_start_until_its_keys_are_replaced() {
     let data = tempfile::tempdir().unwrap();
     let folder = data.path().join("data");
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/meldpunt.example.toml");
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/meldpunt.example.toml");
     let output = run(
         meldpunt()
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])

@@ -12,3 +12,4 @@ mod crash;
 mod crash_load;
 mod durability;
 mod full_disk;
+mod plugin;

@@ -37,7 +37,11 @@ fn the_shipped_example_is_refused_until_its_keys_are_replaced() {
 
 #[test]
 fn two_desks_with_one_id_are_refused() {
-    let err = refusal(&format!("{}{}", desk("ap", &fresh(), ""), desk("ap", &fresh(), "")));
+    let err = refusal(&format!(
+        "{}{}",
+        desk("ap", &fresh(), ""),
+        desk("ap", &fresh(), "")
+    ));
     assert!(err.starts_with("desk ap"), "{err}");
     assert!(err.contains("twice"), "{err}");
 }
@@ -62,14 +66,21 @@ fn terms_the_directive_does_not_allow_are_refused() {
         assert!(err.starts_with("desk om"), "{extra}: {err}");
         assert!(err.contains(key), "{extra}: {err}");
     }
-    let fine = desk("om", &fresh(), "acknowledge_days = 7\nfeedback_days = 180\nretention_days = 1");
+    let fine = desk(
+        "om",
+        &fresh(),
+        "acknowledge_days = 7\nfeedback_days = 180\nretention_days = 1",
+    );
     assert!(load_text(&fine).is_ok());
 }
 
 #[test]
 fn an_onion_address_must_be_a_bare_v3_address() {
     let good = format!("onion_address = \"{ONION}\"\n{}", desk("ap", &fresh(), ""));
-    assert_eq!(load_text(&good).unwrap().onion_address.as_deref(), Some(ONION));
+    assert_eq!(
+        load_text(&good).unwrap().onion_address.as_deref(),
+        Some(ONION)
+    );
     for bad in [
         format!("http://{ONION}"),
         format!("{ONION}:80"),
@@ -77,7 +88,10 @@ fn an_onion_address_must_be_a_bare_v3_address() {
         ONION.to_uppercase(),
         ONION.replace(".onion", ""),
     ] {
-        let err = refusal(&format!("onion_address = \"{bad}\"\n{}", desk("ap", &fresh(), "")));
+        let err = refusal(&format!(
+            "onion_address = \"{bad}\"\n{}",
+            desk("ap", &fresh(), "")
+        ));
         assert!(err.contains("onion_address"), "{bad}: {err}");
     }
 }
