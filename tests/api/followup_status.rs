@@ -98,7 +98,11 @@ async fn follow_ups_sent_at_the_same_moment_each_keep_their_own_submission() {
         &["open", s(&bundle), "--identity", s(&key), "--out", s(&out)],
         None,
     );
-    let said = format!("{}{}", String::from_utf8_lossy(&opened.stdout), stderr(&opened));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&opened.stdout),
+        stderr(&opened)
+    );
     assert!(opened.status.success(), "{said}");
     assert!(!said.contains("second manifest"), "{said}");
     let written = files_under(&out);
@@ -144,14 +148,20 @@ async fn a_follow_up_reopens_a_closed_report_and_retention_no_longer_removes_it(
     let record = app.state.store.get(&report).unwrap().unwrap();
     assert_eq!(record.status, Status::InProgress, "reopened");
     let last = record.history.last().unwrap();
-    assert_eq!((last.status, last.day), (Status::InProgress, app.clock_today()));
+    assert_eq!(
+        (last.status, last.day),
+        (Status::InProgress, app.clock_today())
+    );
     assert_eq!(record.closed_on(), None, "the retention clock stopped");
     let thread = app.thread(&cookie).await;
-    assert!(status_text(&thread).starts_with("In behandeling"), "{thread}");
+    assert!(
+        status_text(&thread).starts_with("In behandeling"),
+        "{thread}"
+    );
 
     let far = app.clock_today().plus(10_000);
-    let purged = retention::purge(&app.state.store, &app.state.audit, &app.state.desks, far, 0)
-        .unwrap();
+    let purged =
+        retention::purge(&app.state.store, &app.state.audit, &app.state.desks, far, 0).unwrap();
     assert!(purged.is_empty(), "{purged:?}");
     assert!(app.state.store.get(&report).unwrap().is_some());
 }
@@ -170,7 +180,10 @@ async fn the_first_reply_acknowledges_the_report_and_the_reporter_reads_that_the
     let record = app.state.store.get(&report).unwrap().unwrap();
     assert_eq!(record.status, Status::Acknowledged);
     let last = record.history.last().unwrap();
-    assert_eq!((last.status, last.day), (Status::Acknowledged, app.clock_today()));
+    assert_eq!(
+        (last.status, last.day),
+        (Status::Acknowledged, app.clock_today())
+    );
     let desk = app.state.desk(&record.desk).unwrap();
     let later = app.clock_today().plus(30);
     assert!(

@@ -84,7 +84,9 @@ async fn the_receipt_page_comes_after_a_redirect_and_a_reload_files_nothing() {
 async fn the_same_form_sent_twice_files_one_report_and_says_it_was_stored() {
     let app = spawn_app().await;
     let token = form_token(&app, "/submit").await;
-    let first = app.follow(post(&app, "/submit", tip(&token, "tip")).await).await;
+    let first = app
+        .follow(post(&app, "/submit", tip(&token, "tip")).await)
+        .await;
     let first = first.text().await.unwrap();
     let code = select_text(&first, "#receipt").expect("the receipt");
 

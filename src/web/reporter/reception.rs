@@ -37,6 +37,7 @@ pub fn fail(state: &AppState, lang: PageLang, error: ReporterError) -> PageError
         }
         ReporterError::Busy => Failure::Busy,
         ReporterError::NotFound => Failure::NotFound,
+        ReporterError::Moved => Failure::TryAgain("err_moved"),
         ReporterError::DiskFull => Failure::DiskFull,
         ReporterError::Internal(cause) => Failure::Internal(cause),
     };
