@@ -71,9 +71,12 @@ async fn the_receipt_page_comes_after_a_redirect_and_a_reload_files_nothing() {
     );
     assert_eq!(reports(&app), 1, "a reload files nothing");
 
-    // The code is nowhere but on that one page: not on disk, not in the database, not in the log.
+    // The code is nowhere but on that one page: not on disk, not in the database, not in the log;
+    // nor is the one-time token of its address.
     let raw = code.replace('-', "");
-    for needle in [code.as_str(), raw.as_str()] {
+    let token = location.split("t=").nth(1).unwrap();
+    assert_eq!(token.len(), 64);
+    for needle in [code.as_str(), raw.as_str(), token] {
         assert_eq!(appears_in_plain(app.data.path(), needle.as_bytes()), None);
         assert!(!captured_log().contains(needle));
     }
