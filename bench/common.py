@@ -202,6 +202,27 @@ def multipart(fields, files=(), boundary=None):
     return f"multipart/form-data; boundary={boundary}", length, chunks()
 
 
+def answer_of(conn, resp):
+    """(status, body) of the page a browser shows for a POST's answer: a 303 is followed with a
+    GET on the same connection (the receipt page, after post/redirect/get)."""
+    body = resp.read()
+    if resp.status != 303:
+        return resp.status, body
+    conn.request("GET", resp.getheader("Location"))
+    page = conn.getresponse()
+    return page.status, page.read()
+
+
+# Hidden fields good for one submission only: a form sent again with them files nothing.
+ONE_TIME_FIELDS = {"form_token"}
+
+
+def reusable(hidden):
+    """The hidden fields of a form that may be sent with many tips (the one-time token left out:
+    without it the answer holds the receipt itself)."""
+    return [(name, value) for name, value in hidden if name not in ONE_TIME_FIELDS]
+
+
 def receipt_of(body):
     m = RECEIPT_RE.search(body)
     return m.group(1).decode("utf-8", "replace") if m else None

@@ -49,6 +49,8 @@ class Client(threading.Thread):
                 if form is None or self.args.form_each_tip:
                     form = common.form_state(conn)
                 hidden, cookie = form
+                if not self.args.form_each_tip:
+                    hidden = common.reusable(hidden)
                 ctype, length, chunks = common.multipart(
                     hidden + [("desk", self.args.desk), ("message", message)])
                 headers = {"Content-Type": ctype, "Content-Length": str(length)}
@@ -57,13 +59,12 @@ class Client(threading.Thread):
                 body = b"".join(chunks)
                 start = time.perf_counter()
                 conn.request("POST", "/submit", body=body, headers=headers)
-                resp = conn.getresponse()
-                answer = resp.read()
+                status, answer = common.answer_of(conn, conn.getresponse())
                 elapsed = time.perf_counter() - start
-                if resp.status == 200 and common.receipt_of(answer):
+                if status == 200 and common.receipt_of(answer):
                     self.latencies.append(elapsed)
                 else:
-                    self.fail(f"status {resp.status}: {answer[:200]!r}")
+                    self.fail(f"status {status}: {answer[:200]!r}")
                     form = None  # fetch a fresh form (token, cookie) before the next try
             except (OSError, http.client.HTTPException, RuntimeError) as e:
                 self.fail(f"{type(e).__name__}: {e}")

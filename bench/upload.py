@@ -38,10 +38,9 @@ def upload(server, path, timeout):
             headers["Cookie"] = cookie
         start = time.perf_counter()
         conn.request("POST", "/submit", body=body, headers=headers)
-        resp = conn.getresponse()
-        answer = resp.read()
+        status, answer = common.answer_of(conn, conn.getresponse())
         seconds = time.perf_counter() - start
-        return resp.status, answer, seconds, length
+        return status, answer, seconds, length
     finally:
         conn.close()
 

@@ -27,6 +27,10 @@ pub enum ReporterError {
     /// The report of a session is gone (deleted after its retention, say).
     #[error("the report is gone")]
     NotFound,
+    /// The report moved to another desk while a follow-up sealed to the old one was uploading;
+    /// nothing was stored, and sending it again (sealed to the new desk) will work.
+    #[error("the report was moved to another desk")]
+    Moved,
     #[error("the disk is full")]
     DiskFull,
     /// Anything else; the cause is logged, never shown.
@@ -65,7 +69,11 @@ fn full_or_internal(disk_full: bool, e: impl std::fmt::Display) -> ReporterError
 
 impl From<StoreError> for ReporterError {
     fn from(e: StoreError) -> ReporterError {
-        full_or_internal(e.is_disk_full(), e)
+        match e {
+            StoreError::Moved => ReporterError::Moved,
+            StoreError::NoReport => ReporterError::NotFound,
+            e => full_or_internal(e.is_disk_full(), e),
+        }
     }
 }
 

@@ -66,7 +66,7 @@ impl Reception {
             reporter_recipient: Some(reporter_recipient.clone()),
             items: parts.manifest_items(),
         };
-        let sealing = self.seal(manifest, parts, &desk, 0, today).await?;
+        let sealing = self.seal(manifest, parts, &desk, today).await?;
         let record = ReportRecord {
             id: ReportId::random(),
             desk: desk.id.clone(),
@@ -86,7 +86,10 @@ impl Reception {
         Ok(StoredTip { code, desk })
     }
 
-    /// Adds a follow-up (parts sealed to the report's desk) to the reporter's report.
+    /// Adds a follow-up (parts sealed to the report's desk) to the reporter's report. Its
+    /// submission number is given by the store as it is stored, so follow-ups sent at once never
+    /// share one; a report moved to another desk while this uploaded refuses it
+    /// ([`ReporterError::Moved`]), and nothing is stored.
     pub async fn add_followup(&self, report: &Report, parts: Parts) -> Result<(), ReporterError> {
         let today = self.clock.today();
         let manifest = Manifest {
@@ -96,22 +99,22 @@ impl Reception {
             reporter_recipient: None,
             items: parts.manifest_items(),
         };
-        let batch = report.record.next_batch();
-        let sealing = self
-            .seal(manifest, parts, &report.desk, batch, today)
-            .await?;
+        let sealing = self.seal(manifest, parts, &report.desk, today).await?;
         let store = self.store.clone();
         let id = report.record.id.clone();
-        blocking(move || store.add_items(&id, sealing.items, sealing.files, today)).await
+        let desk = report.desk.id.clone();
+        blocking(move || store.add_followup(&id, &desk, sealing.items, sealing.files, today))
+            .await?;
+        Ok(())
     }
 
-    /// Seals the manifest for the desk and lists the records of the parts and the manifest.
+    /// Seals the manifest for the desk and lists the records of the parts and the manifest, as
+    /// submission 0: a follow-up gets its number from the store.
     async fn seal(
         &self,
         manifest: Manifest,
         parts: Parts,
         desk: &DeskSettings,
-        batch: u32,
         today: Day,
     ) -> Result<Sealing, ReporterError> {
         let json = zeroize::Zeroizing::new(
@@ -123,7 +126,7 @@ impl Reception {
         let record = |sealed: &Sealed, kind: ItemKind| ItemRecord {
             id: sealed.id.clone(),
             kind,
-            batch,
+            batch: 0,
             day: today,
             size: sealed.ciphertext_len,
         };

@@ -10,6 +10,8 @@
 //! The database serves many processes at once: the admin commands open the same folder while the
 //! service runs, and every read-modify-write of a report is one immediate transaction.
 
+mod additions;
+pub mod course;
 pub mod database;
 pub mod files;
 pub mod record;
@@ -39,6 +41,13 @@ pub enum StoreError {
     Db(#[from] DbError),
     #[error("a stored record is damaged")]
     Corrupt,
+    /// A follow-up was sealed for a desk its report has since left (a transfer landed while it
+    /// was uploading); nothing was stored.
+    #[error("the report was moved to another desk while the items were sealed")]
+    Moved,
+    /// The report is gone (deleted while items for it were on their way).
+    #[error("no such report")]
+    NoReport,
     #[error(
         "this data folder holds a database of an earlier meldpunt (sled, in DATA/db/); \
          it cannot be read by this version"
@@ -157,18 +166,6 @@ impl Store {
             )?;
             Ok(())
         })
-    }
-
-    /// Adds items (a follow-up or a reply) to an existing report.
-    pub fn add_items(
-        &self,
-        report: &ReportId,
-        items: Vec<ItemRecord>,
-        files: Vec<Sealed>,
-        today: Day,
-    ) -> Result<(), StoreError> {
-        self.files.place(report, today, files)?;
-        self.update_record(report, |record| record.items.extend(items))
     }
 
     /// Removes items from the record, then their files, then the record's old page images.

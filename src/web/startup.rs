@@ -118,6 +118,7 @@ impl Application {
             kdf,
             templates: Arc::new(templates),
             sessions,
+            once: Default::default(),
             officer_sessions: desk_area::session::officer_sessions(),
             officers,
             audit: Arc::new(audit),

@@ -11,6 +11,7 @@ use crate::domain::{Clock, DeskId};
 use crate::kdf::KdfPool;
 use crate::store::Store;
 use crate::web::desk::session::OfficerSessions;
+use crate::web::reporter::once::Once;
 use crate::web::reporter::session::ReporterSessions;
 use crate::web::{Failure, PageError, PageLang, Templates};
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub kdf: KdfPool,
     pub templates: Arc<Templates>,
     pub sessions: ReporterSessions,
+    /// Receipts waiting to be shown once, and submit forms already filed.
+    pub once: Once,
     pub officer_sessions: OfficerSessions,
     pub officers: Officers,
     pub audit: Arc<AuditLog>,

@@ -52,7 +52,7 @@ async fn html(
         _ => {
             let mut form = vec![
                 ("text", "hello"),
-                ("status", "acknowledged"),
+                ("status", "in_progress"),
                 ("feedback_days", "120"),
                 ("reason", "complex case"),
             ];

@@ -41,7 +41,7 @@ async fn every_api_request_looks_its_bearer_token_up_exactly_once() {
             "status",
             app.client
                 .post(api(&format!("/{report}/status")))
-                .json(&serde_json::json!({"status": "acknowledged"})),
+                .json(&serde_json::json!({"status": "in_progress"})),
         ),
         (
             "transfer",

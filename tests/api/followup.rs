@@ -6,7 +6,7 @@ use secrecy::ExposeSecret;
 
 use crate::helpers::*;
 
-fn write_reply(app: &TestApp, report: &ReportId, text: &str) {
+pub(crate) fn write_reply(app: &TestApp, report: &ReportId, text: &str) {
     let record = app.state.store.get(report).unwrap().unwrap();
     let desk = app.state.desk(&record.desk).unwrap();
     meldpunt::desk::reply::write_reply(

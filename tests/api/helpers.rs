@@ -157,6 +157,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
+        let response = self.follow(response).await;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();
         let receipt = select_text(&body, "#receipt");
@@ -165,6 +166,16 @@ impl TestApp {
             body,
             receipt,
         }
+    }
+
+    /// Follows a `303 See Other` as a browser does (a GET of its `Location`); any other answer
+    /// is returned as it is.
+    pub async fn follow(&self, response: reqwest::Response) -> reqwest::Response {
+        if response.status() != 303 {
+            return response;
+        }
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        self.get(&location).await
     }
 
     /// Submits a tip to `desk` with `message` and attachments; panics unless a receipt comes back.

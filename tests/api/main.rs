@@ -9,12 +9,14 @@ mod desk_helpers;
 mod desk_login;
 mod desk_work;
 mod followup;
+mod followup_status;
 mod headers;
 mod helpers;
 mod logs;
 mod offline;
 mod robustness;
 mod submit;
+mod submit_once;
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -91,32 +91,6 @@ async fn a_tip_with_two_attachments_is_stored_only_as_age_files_the_desk_can_ope
     assert!(files.iter().all(|f| decrypt(f, &om).is_none()));
 }
 
-#[actix_web::test]
-async fn a_receipt_is_shown_once_with_the_desks_terms_and_no_cookie() {
-    let app = spawn_app().await;
-    let form = reqwest::multipart::Form::new()
-        .text("desk", "om")
-        .text("message", "tip");
-    let response = app
-        .client
-        .post(app.url("/en/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["cache-control"], "no-store");
-    assert!(response.headers().get("set-cookie").is_none());
-    let body = response.text().await.unwrap();
-    assert!(select_text(&body, "#receipt").is_some());
-    assert!(body.contains("Public Prosecution Service"));
-    assert!(
-        body.contains(" 7 days") && body.contains(" 90 days"),
-        "{body}"
-    );
-    assert!(body.contains("lang=\"en\""));
-}
-
 async fn assert_nothing_stored(app: &TestApp) {
     assert!(app.report_files().is_empty(), "{:?}", app.report_files());
     assert!(files_under(&app.data.path().join("tmp")).is_empty());
@@ -254,4 +228,40 @@ async fn a_busy_key_queue_answers_503_with_a_calm_page_and_stores_nothing() {
         app.state.store.kdf_sets().unwrap().len(),
         usize::from(stored > 0)
     );
+}
+
+// issue 9, defect 3b: a second `desk` field filed the report at one desk with its message sealed
+// to another.
+#[actix_web::test]
+async fn a_second_desk_field_is_refused_in_the_readers_language_and_stores_nothing() {
+    let app = spawn_app().await;
+    let before_and_after = || {
+        reqwest::multipart::Form::new()
+            .text("desk", "ap")
+            .text("message", "voor de AP bedoeld")
+            .text("desk", "om")
+    };
+    let twice_first = || {
+        reqwest::multipart::Form::new()
+            .text("desk", "ap")
+            .text("desk", "om")
+            .text("message", "x")
+    };
+    for (path, form, words) in [
+        ("/submit", before_and_after(), "meer dan één loket"),
+        ("/en/submit", twice_first(), "more than one desk"),
+    ] {
+        let answer = app
+            .client
+            .post(app.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{path}");
+        let body = answer.text().await.unwrap();
+        assert!(body.contains(words), "{body}");
+        assert!(select_text(&body, "#receipt").is_none());
+    }
+    assert_nothing_stored(&app).await;
 }

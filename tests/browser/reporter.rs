@@ -1,7 +1,7 @@
 //! A reporter's whole path in Chromium with JavaScript switched off, as in Tor Browser at its
 //! "Safest" level: home page, routing guide, the recommended desk, a tip with a file, the
-//! receipt, coming back with the receipt typed carelessly, a reply, a follow-up message,
-//! deleting the read reply, logging out.
+//! receipt (a reload and a second send of the form file nothing), coming back with the receipt
+//! typed carelessly, a reply, a follow-up message, deleting the read reply, logging out.
 
 use fantoccini::Locator::Css;
 
@@ -113,6 +113,41 @@ async fn a_reporter_does_everything_with_javascript_off() {
         })
         .await;
 
+    // issue 9, defect 7: reloading the receipt page filed the tip again, with a second receipt.
+    steps
+        .run(
+            "reload the receipt page: shown once, nothing filed again",
+            async {
+                let address = b.current_url().await?;
+                assert!(address.path().ends_with("/receipt"), "{address}");
+                b.refresh().await?;
+                let h1 = wait_for(b, "h1").await?.text().await?;
+                assert_eq!(h1, "Deze code is al getoond");
+                assert!(b.find_all(Css("#receipt")).await?.is_empty());
+                assert!(!b.source().await?.contains(&receipt), "the code is gone");
+                assert_eq!(reports(&app), 1, "a reload files nothing");
+                document(b, "04b-receipt-reloaded").await
+            },
+        )
+        .await;
+
+    steps
+        .run(
+            "go back and send the same form again: no second report",
+            async {
+                b.back().await?;
+                let send = wait_for(b, "form[action='/submit'] button").await?;
+                click_and_load(&send).await?;
+                let h1 = wait_for(b, "h1").await?.text().await?;
+                let shown = b.find_all(Css("#receipt")).await?;
+                assert_eq!(reports(&app), 1, "no second report ({h1})");
+                assert!(shown.is_empty(), "no second receipt");
+                assert_eq!(h1, "Deze code is al getoond");
+                Ok(())
+            },
+        )
+        .await;
+
     steps
         .run("the desk can open the tip and the file", async {
             let desk = app.desk_identity("ap");
@@ -132,6 +167,7 @@ async fn a_reporter_does_everything_with_javascript_off() {
 
     steps
         .run("open the thread with the receipt in lower case", async {
+            b.goto(&app.url("/")).await?;
             click_and_load(&b.find(Css("main a[href='/followup']")).await?).await?;
             let field = wait_for(b, "input#receipt").await?;
             field.send_keys(&receipt.to_lowercase()).await?;
@@ -207,4 +243,8 @@ pub fn write_reply(app: &TestApp, receipt: &str, text: &str) {
     let desk = app.state.desk(&record.desk).unwrap();
     let today = app.state.clock.today();
     meldpunt::desk::reply::write_reply(&app.state.store, desk, &report, text, today).unwrap();
+}
+
+fn reports(app: &TestApp) -> usize {
+    app.state.store.all_reports().unwrap().len()
 }

@@ -24,6 +24,8 @@ pub enum Failure {
     TooLarge(String),
     /// The Argon2 queue is full.
     Busy,
+    /// Nothing was stored, for a passing reason the key names; sending again in a minute works.
+    TryAgain(&'static str),
     /// The disk is full.
     DiskFull,
     /// Not there (or not yours).
@@ -78,7 +80,7 @@ impl Failure {
         match self {
             Failure::Malformed | Failure::Invalid(_) => StatusCode::BAD_REQUEST,
             Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Failure::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Busy | Failure::TryAgain(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             Failure::NotFound => StatusCode::NOT_FOUND,
             Failure::SessionExpired => StatusCode::UNAUTHORIZED,
@@ -97,6 +99,7 @@ impl Failure {
                 format!("{} {limit}", t("err_too_large")),
             ),
             Failure::Busy => (t("err_busy_title"), t("err_busy")),
+            Failure::TryAgain(key) => (t("err_busy_title"), t(key)),
             Failure::DiskFull => (t("err_disk_full_title"), t("err_disk_full")),
             Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),
             Failure::SessionExpired => (t("err_session_title"), t("err_session")),
@@ -138,7 +141,7 @@ impl ResponseError for PageError {
         ctx.insert("is_error", &true);
         ctx.insert("desk_area", &false);
         let mut response = templates.page(self.status_code(), "message.html", &ctx);
-        if matches!(self.failure, Failure::Busy) {
+        if matches!(self.failure, Failure::Busy | Failure::TryAgain(_)) {
             response.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,
                 actix_web::http::header::HeaderValue::from_static("60"),

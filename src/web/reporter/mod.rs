@@ -3,11 +3,14 @@
 //!
 //! Only HTTP lives here: each handler parses its request, calls a use case of
 //! [`crate::reporter`] (through [`reception`]) and renders the answer. A tip's path reads top to
-//! bottom: [`submit`] → [`upload`] → `reporter/parts` and `reporter/submission` → `seal` → `store`.
+//! bottom: [`submit`] → [`upload`] → `reporter/parts` and `reporter/submission` → `seal` → `store`,
+//! then the redirect to [`receipt`], which shows the receipt once ([`once`]).
 
 pub mod followup;
 pub mod guide;
 pub mod home;
+pub mod once;
+pub mod receipt;
 pub mod reception;
 pub mod session;
 pub mod signed_in;
@@ -28,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/guide", web::get().to(guide::page))
         .route("/submit", web::get().to(submit::form))
         .route("/submit", web::post().to(submit::post))
+        .route("/receipt", web::get().to(receipt::page))
         .route("/followup", web::get().to(followup::form))
         .route("/followup", web::post().to(followup::post))
         .route("/thread", web::get().to(thread::page))

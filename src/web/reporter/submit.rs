@@ -1,19 +1,23 @@
-//! `GET /submit` shows the form; `POST /submit` receives a tip, has it stored
-//! ([`crate::reporter::submission`]) and only then shows the receipt.
+//! `GET /submit` shows the form, with a one-time token; `POST /submit` receives a tip, has it
+//! stored ([`crate::reporter::submission`]) and only then redirects to its receipt, which
+//! [`super::receipt`] shows once. The same form sent twice files one tip ([`super::once`]).
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use super::once::{self, Claim};
+use super::receipt;
 use super::reception::{fail, reception};
 use super::upload::{self, Target};
 /// The desk's inbox names desks as the reporter's pages do.
 pub use super::view::desk_name;
 use super::view::{DeskView, desk_view, insert_limits};
+use crate::reporter::ReporterError;
 use crate::web::state::AppState;
-use crate::web::{PageError, PageLang};
+use crate::web::{Failure, PageError, PageLang};
 
 #[derive(Deserialize)]
 pub struct DeskQuery {
@@ -35,6 +39,7 @@ pub async fn form(
         .collect();
     let mut ctx = state.templates.context(&req, lang);
     ctx.insert("desks", &desks);
+    ctx.insert("form_token", once::new_token().expose_secret());
     insert_limits(&mut ctx, &state.settings.limits);
     state.templates.page(StatusCode::OK, "submit.html", &ctx)
 }
@@ -53,14 +58,48 @@ pub async fn post(
     let upload = upload::receive(payload, reception.intake(), Target::ChooseDesk(&resolve))
         .await
         .map_err(|e| e.page(&state, lang))?;
-    let tip = reception
-        .store_tip(receipt, upload.desk.as_deref(), upload.parts)
-        .await
-        .map_err(|e| fail(&state, lang, e))?;
-    let mut ctx = state.templates.context(&req, lang);
-    ctx.insert("receipt", tip.code.grouped().expose_secret());
-    ctx.insert("desk_name", desk_name(&tip.desk, lang.lang));
-    ctx.insert("acknowledge_days", &tip.desk.acknowledge_days);
-    ctx.insert("feedback_days", &tip.desk.feedback_days);
-    Ok(state.templates.page(StatusCode::OK, "receipt.html", &ctx))
+    let filing = match upload.form_token.as_deref() {
+        None => None,
+        Some(token) if !once::well_formed(token) => {
+            return Err(state.fail(lang, Failure::Malformed));
+        }
+        Some(token) => match state.once.claim(token).await {
+            Claim::File(filing) => Some(filing),
+            Claim::Filed(held) => return Ok(to_receipt(lang, held)),
+        },
+    };
+    // Stored in a task of its own: a browser that gives up on this request (a second click)
+    // must not cut the storing short, or the form's claim would end before its tip is filed.
+    let stored = actix_web::rt::spawn(async move {
+        let tip = reception
+            .store_tip(receipt, upload.desk.as_deref(), upload.parts)
+            .await?;
+        let desk = tip.desk.clone();
+        let held = match filing {
+            Some(filing) => filing.filed(tip.code, tip.desk),
+            None => Err(tip.code),
+        };
+        Ok::<_, ReporterError>(held.map_err(|code| (code, desk)))
+    })
+    .await
+    .map_err(|e| fail(&state, lang, ReporterError::Internal(e.to_string())))?
+    .map_err(|e| fail(&state, lang, e))?;
+    match stored {
+        Ok(token) => Ok(to_receipt(lang, Some(token))),
+        // A POST without the form's token (a script: it has no page to reload), or too many
+        // receipts waiting to be shown: the receipt is in this answer rather than lost (a
+        // reload of a form that had a token files nothing either: the form is filed).
+        Err((code, desk)) => Ok(receipt::show(&state, &req, lang, &code, &desk)),
+    }
+}
+
+/// The redirect to the receipt's page; without a token, to the notice that it was shown.
+fn to_receipt(lang: PageLang, token: Option<SecretString>) -> HttpResponse {
+    let query = token.map_or(String::new(), |t| format!("?t={}", t.expose_secret()));
+    HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("{}/receipt{query}", lang.prefix()),
+        ))
+        .finish()
 }

@@ -12,7 +12,7 @@ use super::reception::{fail, reception};
 use super::session;
 use super::signed_in::SignedIn;
 use super::upload::{self, Target};
-use super::view::{desk_name, insert_limits};
+use super::view::{desk_name, insert_limits, status_key};
 use crate::domain::ItemId;
 use crate::reporter::Thread;
 use crate::web::state::AppState;
@@ -71,7 +71,7 @@ fn fill(ctx: &mut tera::Context, lang: PageLang, thread: Thread) {
         messages,
     } = thread;
     let record = &report.record;
-    let status = i18n::text(lang.lang, &format!("status_{}", record.status.key()));
+    let status = i18n::text(lang.lang, &status_key(record));
     let replies: Vec<ReplyView> = replies
         .into_iter()
         .map(|r| ReplyView {

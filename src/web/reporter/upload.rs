@@ -25,6 +25,10 @@ const TEXT_FIELD_MAX: usize = 512;
 pub enum UploadError {
     #[error("the form could not be read")]
     Malformed,
+    /// A second `desk` field: the parts already sealed went to the first one, and the report
+    /// would be filed at the second.
+    #[error("the form names more than one desk")]
+    SecondDesk,
     #[error(transparent)]
     Refused(#[from] ReporterError),
 }
@@ -34,6 +38,7 @@ impl UploadError {
     pub fn page(self, state: &AppState, lang: PageLang) -> PageError {
         match self {
             UploadError::Malformed => state.fail(lang, Failure::Malformed),
+            UploadError::SecondDesk => state.fail(lang, Failure::Invalid("err_second_desk")),
             UploadError::Refused(e) => fail(state, lang, e),
         }
     }
@@ -43,6 +48,8 @@ impl UploadError {
 pub struct Upload {
     pub desk: Option<String>,
     pub csrf: Option<String>,
+    /// The submit form's one-time token, if the form had one (see `reporter::once`).
+    pub form_token: Option<String>,
     pub parts: Parts,
 }
 
@@ -58,7 +65,7 @@ pub async fn receive(
     mut intake: Intake,
     target: Target<'_>,
 ) -> Result<Upload, UploadError> {
-    let (mut desk, mut csrf) = (None, None);
+    let (mut desk, mut csrf, mut form_token) = (None, None, None);
     let budget = intake.max_bytes();
     let (mut recipients, resolve) = match target {
         Target::Fixed(r) => (Some(r), None),
@@ -70,6 +77,9 @@ pub async fn receive(
             let name = field.name().unwrap_or_default().to_owned();
             match name.as_str() {
                 "desk" => {
+                    if desk.is_some() {
+                        return Err(UploadError::SecondDesk);
+                    }
                     let value = read_text(&mut field, &mut intake).await?;
                     if let Some(resolve) = resolve {
                         recipients = Some(resolve(&value).ok_or(ReporterError::NoDesk)?);
@@ -77,6 +87,7 @@ pub async fn receive(
                     desk = Some(value);
                 }
                 "csrf" => csrf = Some(read_text(&mut field, &mut intake).await?),
+                "form_token" => form_token = Some(read_text(&mut field, &mut intake).await?),
                 "lang" => {
                     read_text(&mut field, &mut intake).await?;
                 }
@@ -111,7 +122,12 @@ pub async fn receive(
     // On error the intake is dropped first, removing every ciphertext, and only then is the
     // rest of an over-limit body read.
     match result.and_then(|()| Ok(intake.finish()?)) {
-        Ok(parts) => Ok(Upload { desk, csrf, parts }),
+        Ok(parts) => Ok(Upload {
+            desk,
+            csrf,
+            form_token,
+            parts,
+        }),
         Err(e) => {
             if matches!(&e, UploadError::Refused(r) if r.is_over_limit()) {
                 drain(&mut payload, budget).await;

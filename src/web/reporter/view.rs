@@ -1,10 +1,12 @@
 //! What several reporter pages show alike: a desk's name and description in the reporter's
-//! language, and the limits of a submission (the submit form and the thread's follow-up form).
+//! language, the limits of a submission (the submit form and the thread's follow-up form), and
+//! the words for a report's status.
 
 use serde::Serialize;
 
 use crate::config::{DeskSettings, Limits};
 use crate::domain::Lang;
+use crate::store::{ReportRecord, Status};
 
 /// A desk as a page lists it.
 #[derive(Serialize)]
@@ -39,4 +41,14 @@ pub fn insert_limits(ctx: &mut tera::Context, limits: &Limits) {
     ctx.insert("max_chars", &limits.message_chars);
     ctx.insert("max_files", &limits.files);
     ctx.insert("max_mib", &(limits.submission_bytes / (1024 * 1024)));
+}
+
+/// The i18n key of what the reporter reads about their report's status: what the desk did, in
+/// their terms. The first reply acknowledges a report (`store::course`), so an acknowledged report
+/// with a reply reads "the desk has replied" rather than only "has read".
+pub fn status_key(record: &ReportRecord) -> String {
+    match record.status {
+        Status::Acknowledged if record.replies().next().is_some() => "status_replied".into(),
+        status => format!("status_{}", status.key()),
+    }
 }

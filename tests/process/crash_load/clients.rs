@@ -50,8 +50,8 @@ struct Session {
     csrf: String,
 }
 
-/// One reporter. Follow-ups go only to its own receipts, one at a time, as a person would send
-/// them; the crash test is about kills, not about two people writing to one thread at once.
+/// One reporter. Follow-ups go only to its own receipts, sometimes several at the same moment
+/// (two tabs, a double click), which must each be stored as a submission of their own.
 struct Reporter<'a> {
     shared: &'a Shared,
     http: reqwest::Client,
@@ -219,6 +219,8 @@ impl Reporter<'_> {
         })
     }
 
+    /// Sends one to three follow-ups at the same moment on one receipt (issue 9, defect 5: they
+    /// used to share one submission number, so only one a time was sent here).
     async fn followup(&mut self, port: u16) {
         let tip = self.own[self.rng.range(0, self.own.len() as u64) as usize];
         let session = match self.session.take() {
@@ -228,6 +230,39 @@ impl Reporter<'_> {
                 None => return self.cut(),
             },
         };
+        let at_once = self.rng.range(1, 4);
+        let prepared: Vec<_> = (0..at_once).map(|_| self.prepare(tip, &session)).collect();
+        let sends = prepared.into_iter().map(|(number, marker, files, form)| {
+            let sent = self
+                .http
+                .post(url(port, "/thread/message"))
+                .header("Cookie", &session.cookie)
+                .multipart(form)
+                .send();
+            async move { (number, marker, files, answer(sent.await).await) }
+        });
+        let mut cut = false;
+        for (number, marker, files, answered) in futures_util::future::join_all(sends).await {
+            match answered {
+                None => cut = true,
+                Some((303, _, _)) => {
+                    let mut ledger = self.shared.ledger();
+                    ledger.counts.followups_acked += 1;
+                    ledger.counts.followup_files_acked += files;
+                    ledger.tips[tip].followups.push((number, files));
+                }
+                Some((status, ..)) => self.fail(format!("{marker}: answered {status}")),
+            }
+        }
+        if cut {
+            self.cut();
+        } else {
+            self.session = Some(session);
+        }
+    }
+
+    /// One follow-up's number, marker, file count and form, entered in the ledger as sent.
+    fn prepare(&mut self, tip: usize, session: &Session) -> (u32, Marker, u32, Form) {
         let number = self.shared.next_followup.fetch_add(1, Ordering::SeqCst);
         let files = u32::from(self.rng.chance(40));
         let tip_number = self.shared.ledger().tips[tip].tip;
@@ -256,22 +291,6 @@ impl Reporter<'_> {
         for n in 0..files {
             form = form.part("attachment", file(attachment(n)));
         }
-        let sent = self
-            .http
-            .post(url(port, "/thread/message"))
-            .header("Cookie", &session.cookie)
-            .multipart(form)
-            .send();
-        match answer(sent.await).await {
-            None => self.cut(),
-            Some((303, _, _)) => {
-                let mut ledger = self.shared.ledger();
-                ledger.counts.followups_acked += 1;
-                ledger.counts.followup_files_acked += files;
-                ledger.tips[tip].followups.push((number, files));
-                self.session = Some(session);
-            }
-            Some((status, ..)) => self.fail(format!("{marker}: answered {status}")),
-        }
+        (number, marker, files, form)
     }
 }
