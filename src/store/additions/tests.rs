@@ -39,7 +39,7 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
 /// A follow-up as the reporter's side makes it: a sealed manifest and message, numbered 0 (the
 /// store numbers them).
 fn followup(store: &Store) -> (Vec<ItemRecord>, Vec<Sealed>) {
-    let key = age::x25519::Identity::generate().to_public();
+    let key: crate::seal::DeskRecipient = age::x25519::Identity::generate().to_public().into();
     let files: Vec<Sealed> = [ItemKind::Manifest, ItemKind::Message]
         .iter()
         .map(|_| {

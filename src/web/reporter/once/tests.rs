@@ -9,7 +9,7 @@ fn desk() -> DeskSettings {
         name_en: "AP".into(),
         description_nl: String::new(),
         description_en: String::new(),
-        recipients: vec![age::x25519::Identity::generate().to_public()],
+        recipients: vec![age::x25519::Identity::generate().to_public().into()],
         acknowledge_days: 7,
         feedback_days: 90,
         retention_days: 30,
