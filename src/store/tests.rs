@@ -16,6 +16,9 @@ fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         extension: None,
         forwarded_from: None,
         downloaded: Default::default(),
+        first_received: None,
+        previous: None,
+        swap: None,
     }
 }
 
