@@ -184,3 +184,7 @@ pub(super) fn known_names(record: &ReportRecord) -> std::collections::HashSet<St
     }
     known
 }
+
+#[cfg(test)]
+#[path = "reseal_tests.rs"]
+mod tests;

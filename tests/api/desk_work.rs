@@ -11,7 +11,7 @@ use crate::desk_helpers::age_cli_decrypt;
 use crate::helpers::*;
 
 /// Unpacks a tar into memory: name → bytes.
-fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = tar::Archive::new(bytes);
     archive
         .entries()
@@ -27,14 +27,14 @@ fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// True when the audit log holds `action` by `officer`.
-fn audited(app: &TestApp, action: Action, officer: &str) -> bool {
+pub(crate) fn audited(app: &TestApp, action: Action, officer: &str) -> bool {
     let entries = app.state.audit.entries().unwrap();
     entries
         .iter()
         .any(|e| e.action == action && e.officer == officer)
 }
 
-async fn api_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn api_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.client
         .get(app.url(&format!("/desk/api/v1{path}")))
         .header("Authorization", format!("Bearer {token}"))

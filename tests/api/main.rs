@@ -15,6 +15,7 @@ mod logs;
 mod offline;
 mod robustness;
 mod submit;
+mod transfer;
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -12,20 +12,20 @@ use crate::desk_helpers::age_cli_decrypt;
 use crate::helpers::*;
 
 /// Runs `meldpunt ARGS…` to its end, feeding `stdin` if given.
-fn meldpunt(args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn meldpunt(args: &[&str], stdin: Option<&str>) -> Output {
     run(binary::meldpunt().args(args), stdin)
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn s(path: &Path) -> &str {
+pub(crate) fn s(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
 /// Downloads a report's bundle through the API into `dir`.
-async fn download(app: &TestApp, token: &str, report: &str, dir: &Path) -> PathBuf {
+pub(crate) async fn download(app: &TestApp, token: &str, report: &str, dir: &Path) -> PathBuf {
     let bytes = app
         .client
         .get(app.url(&format!("/desk/api/v1/reports/{report}/bundle")))

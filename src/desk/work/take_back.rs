@@ -61,9 +61,16 @@ impl DeskWork {
             .collect())
     }
 
-    /// Takes a transferred report back to this desk, as it was before the transfer.
+    /// Takes a transferred report back to this desk, as it was before the transfer. A report
+    /// this desk sent whose kept ciphertexts are gone is refused with a reason (the desk knows
+    /// it sent it); any other report is `NotFound`, as ever.
     pub fn take_back(&self, id: &str) -> Result<(), DeskError> {
-        let record = self.sent_report(id)?;
+        let record = self.sent_report(id).map_err(|e| match e {
+            DeskError::NotFound if self.sent_earlier(id) => {
+                DeskError::Invalid("desk_err_take_back")
+            }
+            other => other,
+        })?;
         self.installation
             .store
             .take_back(&record.id, &self.officer.desk)
@@ -73,6 +80,17 @@ impl DeskWork {
             })?;
         let detail = format!("{} -> {}", record.desk, self.officer.desk);
         self.audit(Action::TakeBack, Some(&record.id), Some(&detail))
+    }
+
+    /// True when the report `id` came to its present desk from this one.
+    fn sent_earlier(&self, id: &str) -> bool {
+        let Ok(id) = ReportId::from_str(id) else {
+            return false;
+        };
+        matches!(
+            self.installation.store.get(&id),
+            Ok(Some(r)) if r.forwarded_from.as_ref() == Some(&self.officer.desk)
+        )
     }
 
     /// After the receiving desk's first download: the sending desk's kept ciphertexts go.
