@@ -16,6 +16,7 @@ mod offline;
 mod robustness;
 mod submit;
 mod transfer;
+mod transfer_rekey;
 
 #[path = "../common/mod.rs"]
 mod common;
