@@ -3,7 +3,8 @@
 //! A bundle is a tar archive holding `manifest.json` (report id, desk, day received, and per item
 //! its kind, size and the SHA-256 of its ciphertext) and one `<item>.age` file per item. A
 //! transfer package has the same shape, with format `meldpunt-transfer/1`, the new desk in `to`,
-//! and every item re-sealed offline to that desk.
+//! the recipients it was sealed to in `recipients`, and every item re-sealed offline to that desk
+//! under its own item id ([`header`] counts an item's recipient stanzas for the server's check).
 //!
 //! Reading treats every byte as hostile: only regular files with the exact names above are
 //! accepted, sizes are bounded, each ciphertext must match its manifest hash and be an age file.
@@ -20,6 +21,8 @@ use crate::domain::{DeskId, ItemId, ReportId};
 use crate::seal::TempPath;
 use crate::store::{ItemKind, ItemRecord, ReportRecord, Store};
 
+pub mod header;
+
 pub const BUNDLE_FORMAT: &str = "meldpunt-bundle/1";
 pub const TRANSFER_FORMAT: &str = "meldpunt-transfer/1";
 const MANIFEST: &str = "manifest.json";
@@ -35,6 +38,11 @@ pub struct BundleManifest {
     /// Transfer packages only: the desk the items are re-sealed for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<DeskId>,
+    /// Transfer packages only: the recipients (`age1…`) every item was sealed to (replies also to
+    /// the reporter). The server accepts the package only when these are exactly the target
+    /// desk's configured recipients and every item's age header has that many stanzas.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recipients: Vec<String>,
     pub items: Vec<BundleItem>,
 }
 
@@ -114,6 +122,7 @@ pub fn write_bundle(
         desk: record.desk.clone(),
         received: record.received.iso(),
         to: None,
+        recipients: Vec::new(),
         items: Vec::new(),
     };
     for item in items {

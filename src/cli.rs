@@ -81,20 +81,42 @@ pub enum Command {
     },
     /// Offline: re-seal a whole report for another desk, as a package the server accepts.
     #[command(
-        after_help = "Example:\n  meldpunt transfer --bundle report-3f9a1c2b.tar --identity ap-desk.key --to-desk om --to age1… --out transfer-3f9a1c2b.tar\n  meldpunt transfer --bundle report-3f9a1c2b.tar --identity ap-desk.key --to-desk om --to om-recipients.txt --out transfer.tar"
+        long_about = "Offline: re-seal a whole report for another desk, as a package the server accepts.\n\nThe new desk's recipients come from the trusted desk directory (--desks), never from the command line: a copy of the server's meldpunt.toml, or a file with only its [[desk]] tables (id and recipients), brought to this machine like the desk key. The server refuses a package whose recipients are not exactly the desk's configured ones. Every item keeps its id, so attachment names survive. After the upload the old ciphertexts are kept until the new desk downloads the report (at most 14 days): until then the sending desk can take it back.",
+        after_help = "Example:\n  meldpunt transfer --bundle report-3f9a1c2b.tar --identity ap-desk.key --desks meldpunt.toml --to-desk om --out transfer-3f9a1c2b.tar\n\nA desk directory holding only what is needed:\n  [[desk]]\n  id = \"om\"\n  recipients = [\"age1…\", \"age1…\"]"
     )]
     Transfer {
+        /// The whole report's bundle, downloaded from the desk area or the API.
         #[arg(long)]
         bundle: PathBuf,
+        /// The current desk's identity file.
         #[arg(long)]
         identity: PathBuf,
+        /// The trusted desk directory: the server's meldpunt.toml, or its [[desk]] tables.
+        #[arg(long)]
+        desks: PathBuf,
         /// The new desk's id, as configured on the server (e.g. om).
         #[arg(long)]
         to_desk: String,
-        /// The new desk's recipients: age1… keys, or files with one per line (repeatable).
-        #[arg(long, required = true)]
-        to: Vec<String>,
         /// Where to write the transfer package (.tar); never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Offline: re-seal a whole report for its own desk's current recipients (key rotation).
+    #[command(
+        long_about = "Offline: re-seal a whole report for its own desk's current recipients (key rotation).\n\nAfter an officer leaves, remove their key from the desk's recipients in the server's configuration, restart the service, bring the new configuration to this machine, and re-seal each report with a key that still opens it. The recipients come from the trusted desk directory (--desks). Upload the package like a transfer: the server checks it against its configuration and replaces the old ciphertexts at once (they are not kept, or the retired key would still open them).",
+        after_help = "Example:\n  meldpunt rekey --bundle report-3f9a1c2b.tar --identity ap-desk.key --desks meldpunt.toml --out rekey-3f9a1c2b.tar"
+    )]
+    Rekey {
+        /// The whole report's bundle, downloaded from the desk area or the API.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// An identity that still opens the report.
+        #[arg(long)]
+        identity: PathBuf,
+        /// The trusted desk directory: the server's meldpunt.toml, or its [[desk]] tables.
+        #[arg(long)]
+        desks: PathBuf,
+        /// Where to write the package (.tar); never overwritten.
         #[arg(long)]
         out: PathBuf,
     },

@@ -53,10 +53,16 @@ fn run(command: Command) -> CommandResult {
         Command::Transfer {
             bundle,
             identity,
+            desks,
             to_desk,
-            to,
             out,
-        } => commands::offline::transfer(&bundle, &identity, &to_desk, &to, &out),
+        } => commands::offline::transfer(&bundle, &identity, &desks, Some(&to_desk), &out),
+        Command::Rekey {
+            bundle,
+            identity,
+            desks,
+            out,
+        } => commands::offline::transfer(&bundle, &identity, &desks, None, &out),
     }
 }
 

@@ -26,6 +26,10 @@ pub enum Action {
     OfficerAdded,
     OfficerRemoved,
     Purge,
+    /// A report re-sealed in place to its desk's current recipients (key rotation).
+    Rekey,
+    /// A transferred report taken back by the desk that sent it.
+    TakeBack,
 }
 
 impl Action {
@@ -47,6 +51,8 @@ impl Action {
             Action::OfficerAdded => "officer_added",
             Action::OfficerRemoved => "officer_removed",
             Action::Purge => "purge",
+            Action::Rekey => "rekey",
+            Action::TakeBack => "take_back",
         }
     }
 }

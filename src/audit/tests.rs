@@ -248,6 +248,8 @@ fn the_hash_uses_the_same_action_names_as_the_stored_json() {
         OfficerAdded,
         OfficerRemoved,
         Purge,
+        Rekey,
+        TakeBack,
     ];
     for action in all {
         let json = serde_json::to_string(&action).unwrap();

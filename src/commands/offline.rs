@@ -1,9 +1,10 @@
-//! `meldpunt keygen`, `seal-reply` and `transfer`: the offline desk tool's commands that write
+//! `meldpunt keygen`, `seal-reply`, `transfer` and `rekey`: the offline desk tool's commands that write
 //! one file. Anything that goes wrong refuses the whole command (exit 2).
 
 use std::path::Path;
 
 use super::{CommandError, CommandResult};
+use crate::offline::desks::Directory;
 use crate::offline::{identity, keygen as make, reseal, transfer as moving};
 
 pub fn keygen(out: &Path, protect: bool) -> CommandResult {
@@ -27,21 +28,29 @@ pub fn seal_reply(bundle: &Path, identity: &Path, message: &Path, out: &Path) ->
     Ok(())
 }
 
+/// `transfer` (to another desk) and `rekey` (`to_desk` None: the report's own desk).
 pub fn transfer(
     bundle: &Path,
     identity: &Path,
-    to_desk: &str,
-    to: &[String],
+    desks: &Path,
+    to_desk: Option<&str>,
     out: &Path,
 ) -> CommandResult {
-    let recipients = moving::parse_recipients(to).map_err(CommandError::refused)?;
+    let directory = Directory::load(desks).map_err(CommandError::refused)?;
     let identity = identity::load(identity).map_err(CommandError::refused)?;
-    let manifest = moving::transfer(bundle, &identity, to_desk, &recipients, out)
+    let manifest = moving::transfer(bundle, &identity, to_desk, &directory, out)
         .map_err(CommandError::refused)?;
+    let to = manifest
+        .to
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     eprintln!(
-        "meldpunt: {} item(s) of report {} re-sealed for desk {to_desk}: {} — upload it on the report's page (Transfer) or with the API",
+        "meldpunt: {} item(s) of report {} re-sealed for desk {to} ({} recipient(s) from {}): {} — upload it on the report's page (Transfer) or with the API",
         manifest.items.len(),
         manifest.report,
+        manifest.recipients.len(),
+        desks.display(),
         out.display()
     );
     Ok(())

@@ -31,6 +31,7 @@ pub fn purge(
     today: Day,
     now_unix: u64,
 ) -> Result<Vec<ReportId>, PurgeError> {
+    crate::desk::work::drop_expired_previous(store, audit, today, now_unix)?;
     let mut deleted = Vec::new();
     for record in store.all_reports()? {
         let Some(closed) = record.closed_on() else {

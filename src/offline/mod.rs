@@ -1,8 +1,10 @@
 //! The offline desk tool: everything an officer does on the machine that never touches the
-//! network — make a key, open a bundle, seal a reply, re-seal a report for another desk. What
+//! network — make a key, open a bundle, seal a reply, re-seal a report for another desk or for
+//! its desk's new keys (with recipients from the trusted directory in [`desks`]). What
 //! leaves this machine is ciphertext only. Bundles come from a server that may be compromised,
 //! so every byte of them is treated as hostile (see [`open`]).
 
+pub mod desks;
 pub mod identity;
 pub mod keygen;
 pub mod open;

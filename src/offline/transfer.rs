@@ -1,69 +1,51 @@
-//! `meldpunt transfer` on the offline machine: every item of a report re-sealed for the
-//! competent desk (replies stay readable for the reporter), written as a transfer package that
-//! the desk uploads. The bundle is read with the checks of [`super::reseal`].
+//! `meldpunt transfer` and `meldpunt rekey` on the offline machine: every item of a report
+//! re-sealed, under its own item id, for the recipients the trusted desk directory
+//! ([`super::desks`]) gives for the target desk — another desk (a transfer) or the report's own
+//! desk with its current keys (a rotation). Replies stay readable for the reporter. The package
+//! declares the recipients it was sealed to, so the server can refuse one that does not match
+//! its configuration. The bundle is read with the checks of [`super::reseal`].
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
 use super::OfflineError;
+use super::desks::Directory;
 use super::identity::DeskIdentity;
 use super::reseal::{create_new, decryptor_for, encryptor, read_bundle, reporter_recipient};
 use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::DeskId;
 use crate::store::ItemKind;
 
-/// Parses `--to` values: `age1…` keys, or files with one key per line (`#` comments allowed).
-pub fn parse_recipients(values: &[String]) -> Result<Vec<age::x25519::Recipient>, OfflineError> {
-    let mut keys = Vec::new();
-    for value in values {
-        let lines: Vec<String> = if value.starts_with("age1") {
-            vec![value.clone()]
-        } else {
-            std::fs::read_to_string(value)
-                .map_err(|source| OfflineError::Read {
-                    path: value.clone(),
-                    source,
-                })?
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned)
-                .collect()
-        };
-        for line in lines {
-            keys.push(age::x25519::Recipient::from_str(&line).map_err(|_| {
-                OfflineError::Usage(format!("{line:?} is not an age X25519 recipient (age1…)"))
-            })?);
-        }
-    }
-    if keys.is_empty() {
-        return Err(OfflineError::Usage("--to names no recipient".into()));
-    }
-    Ok(keys)
-}
-
-/// Re-seals every item of `bundle` for the desk `to_desk` and writes a transfer package.
+/// Re-seals every item of `bundle` for desk `to_desk` (or, with `None`, for the report's own
+/// desk: a key rotation) and writes a transfer package to `out`.
 pub fn transfer(
     bundle: &Path,
     identity: &DeskIdentity,
-    to_desk: &str,
-    to: &[age::x25519::Recipient],
+    to_desk: Option<&str>,
+    directory: &Directory,
     out: &Path,
 ) -> Result<BundleManifest, OfflineError> {
-    let to_desk: DeskId = to_desk.parse().map_err(OfflineError::Usage)?;
     let opened = read_bundle(bundle)?;
-    if to_desk == opened.manifest.desk {
-        return Err(OfflineError::Usage(format!(
-            "the report is already at desk {to_desk}"
-        )));
-    }
+    let to_desk: DeskId = match to_desk {
+        Some(desk) => {
+            let desk: DeskId = desk.parse().map_err(OfflineError::Usage)?;
+            if desk == opened.manifest.desk {
+                return Err(OfflineError::Usage(format!(
+                    "the report is already at desk {desk}; to re-seal it for the desk's current keys use `meldpunt rekey`"
+                )));
+            }
+            desk
+        }
+        None => opened.manifest.desk.clone(),
+    };
+    let to = directory.recipients(&to_desk)?;
     let reporter = reporter_recipient(&opened, identity)?;
     let mut manifest = opened.manifest.clone();
     manifest.format = bundle::TRANSFER_FORMAT.into();
     manifest.to = Some(to_desk);
+    manifest.recipients = to.iter().map(ToString::to_string).collect();
     manifest.items.clear();
     let mut sealed: Vec<(BundleItem, PathBuf)> = Vec::new();
     for received in &opened.items {
@@ -71,13 +53,14 @@ pub fn transfer(
             .scratch
             .0
             .join(format!("{}.resealed", received.item.id));
-        // Replies stay readable for the reporter; everything else is for the new desk only.
+        // Replies stay readable for the reporter; everything else is for the desk only.
         let mut recipients: Vec<&dyn age::Recipient> =
             to.iter().map(|r| r as &dyn age::Recipient).collect();
         if received.item.kind == ItemKind::Reply {
             recipients.push(&reporter);
         }
         let (size, sha256) = reseal_one(received, identity, &recipients, &path)?;
+        // The item keeps its id: the encrypted manifests name attachments by it.
         let mut item = received.item.clone();
         item.size = size;
         item.sha256 = sha256;

@@ -79,6 +79,9 @@ impl Reception {
             extension: None,
             forwarded_from: None,
             downloaded: Default::default(),
+            first_received: None,
+            previous: None,
+            swap: None,
         };
         let store = self.store.clone();
         let lookup = keys.lookup.clone();

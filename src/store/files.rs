@@ -133,14 +133,7 @@ impl Files {
             };
             match names {
                 None => std::fs::remove_dir_all(entry.path())?,
-                Some(names) => {
-                    for file in std::fs::read_dir(entry.path())? {
-                        let file = file?;
-                        if !file.file_name().to_str().is_some_and(|n| names.contains(n)) {
-                            std::fs::remove_file(file.path())?;
-                        }
-                    }
-                }
+                Some(names) => sweep_folder(&entry.path(), "", &names)?,
             }
         }
         Ok(())
@@ -190,6 +183,28 @@ impl Files {
     fn reserve_path(&self) -> PathBuf {
         self.root.join("reserve")
     }
+}
+
+/// Removes what `names` (paths relative to a report's folder, `previous/<item>.age` for kept
+/// ciphertexts) does not hold from `dir`; a sub-folder left empty goes too.
+fn sweep_folder(dir: &Path, prefix: &str, names: &HashSet<String>) -> io::Result<()> {
+    for file in std::fs::read_dir(dir)? {
+        let file = file?;
+        let name = format!("{prefix}{}", file.file_name().to_string_lossy());
+        if file.file_type()?.is_dir() && prefix.is_empty() {
+            sweep_folder(&file.path(), &format!("{name}/"), names)?;
+            if std::fs::read_dir(file.path())?.next().is_none() {
+                std::fs::remove_dir(file.path())?;
+            }
+        } else if !names.contains(&name) {
+            if file.file_type()?.is_dir() {
+                std::fs::remove_dir_all(file.path())?;
+            } else {
+                std::fs::remove_file(file.path())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes a new file (mode 0600) and fsyncs it; never replaces one.

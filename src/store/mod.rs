@@ -15,10 +15,11 @@ pub mod course;
 pub mod database;
 pub mod files;
 pub mod record;
+pub mod reseal;
 mod rows;
 mod schema;
+mod staging;
 
-use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,11 @@ use crate::receipt::LookupKey;
 use crate::seal::Sealed;
 pub use database::{Database, DbError};
 use files::Files;
-pub use record::{Extension, ItemKind, ItemRecord, ReportRecord, Status, StatusEvent};
+pub use record::{
+    Extension, ItemKind, ItemRecord, PreviousSeal, ReportRecord, Status, StatusEvent,
+};
+pub use reseal::Reseal;
+use reseal::known_names;
 use rows::{decode, insert_record, read_record, write_record};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +53,9 @@ pub enum StoreError {
     /// The report is gone (deleted while items for it were on their way).
     #[error("no such report")]
     NoReport,
+    /// The report changed while a package was being checked against it; nothing was stored.
+    #[error("the report changed meanwhile")]
+    Changed,
     #[error(
         "this data folder holds a database of an earlier meldpunt (sled, in DATA/db/); \
          it cannot be read by this version"
@@ -103,6 +111,7 @@ impl Store {
     /// disk reserve back when there is room.
     pub fn recover(&self) -> Result<(), StoreError> {
         self.files.clear_tmp()?;
+        self.finish_swaps()?;
         self.files.sweep(|id| {
             self.get(id)
                 .map(|record| record.as_ref().map(known_names))
@@ -296,12 +305,3 @@ fn is_full(e: &DbError) -> bool {
 
 #[cfg(test)]
 mod tests;
-
-/// The item file names a record knows, for [`Files::sweep`].
-fn known_names(record: &ReportRecord) -> HashSet<String> {
-    record
-        .items
-        .iter()
-        .map(|i| format!("{}.age", i.id))
-        .collect()
-}

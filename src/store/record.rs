@@ -98,6 +98,38 @@ pub struct ReportRecord {
     /// Per officer: the items they have downloaded, so the inbox can show what is new.
     #[serde(default)]
     pub downloaded: BTreeMap<String, Vec<ItemId>>,
+    /// The day the report first reached any desk, kept when a transfer starts the new desk's
+    /// terms (`received` is then the day it reached this desk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_received: Option<Day>,
+    /// After a transfer: the sending desk's ciphertexts, kept aside until the receiving desk has
+    /// downloaded the report (or some days have passed), so the sending desk can take it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PreviousSeal>,
+    /// A committed re-sealing whose files are still being moved into place: the name of the
+    /// staging folder under the report's folder. Start-up finishes the move (see `store::reseal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swap: Option<String>,
+}
+
+/// What a transfer set aside: the old desk's ciphertexts (`previous/<item>.age`) and the terms the
+/// report had there, so a take-back restores the report exactly as it was.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreviousSeal {
+    /// The desk the kept ciphertexts are sealed for (the sending desk).
+    pub desk: DeskId,
+    /// The items as they were at that desk (their sizes differ from the new ciphertexts').
+    pub items: Vec<ItemRecord>,
+    /// The last day they are kept; the retention pass deletes them after it.
+    pub keep_until: Day,
+    pub received: Day,
+    pub status: Status,
+    #[serde(default)]
+    pub extension: Option<Extension>,
+    #[serde(default)]
+    pub forwarded_from: Option<DeskId>,
+    #[serde(default)]
+    pub first_received: Option<Day>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::DeskId;
 
-fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
+pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
     ReportRecord {
         id: id.clone(),
         desk: "ap".parse::<DeskId>().unwrap(),
@@ -16,10 +16,13 @@ fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         extension: None,
         forwarded_from: None,
         downloaded: Default::default(),
+        first_received: None,
+        previous: None,
+        swap: None,
     }
 }
 
-fn item() -> ItemRecord {
+pub(super) fn item() -> ItemRecord {
     ItemRecord {
         id: ItemId::random(),
         kind: ItemKind::Message,
@@ -29,7 +32,7 @@ fn item() -> ItemRecord {
     }
 }
 
-fn lookup(byte: u8) -> LookupKey {
+pub(super) fn lookup(byte: u8) -> LookupKey {
     LookupKey([byte; 32])
 }
 

@@ -163,6 +163,7 @@ async fn the_api_answers_401_without_a_good_token_and_404_for_another_desk() {
             ("POST", format!("/reports/{id}/replies")),
             ("POST", format!("/reports/{id}/status")),
             ("POST", format!("/reports/{id}/transfer")),
+            ("POST", format!("/reports/{id}/take-back")),
         ]
     };
     let call = |method: &str, path: String, token: Option<&str>| {

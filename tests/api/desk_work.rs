@@ -11,7 +11,7 @@ use crate::desk_helpers::age_cli_decrypt;
 use crate::helpers::*;
 
 /// Unpacks a tar into memory: name → bytes.
-fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = tar::Archive::new(bytes);
     archive
         .entries()
@@ -27,14 +27,14 @@ fn untar(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// True when the audit log holds `action` by `officer`.
-fn audited(app: &TestApp, action: Action, officer: &str) -> bool {
+pub(crate) fn audited(app: &TestApp, action: Action, officer: &str) -> bool {
     let entries = app.state.audit.entries().unwrap();
     entries
         .iter()
         .any(|e| e.action == action && e.officer == officer)
 }
 
-async fn api_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn api_get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.client
         .get(app.url(&format!("/desk/api/v1{path}")))
         .header("Authorization", format!("Bearer {token}"))
@@ -310,6 +310,7 @@ async fn a_transfer_package_moves_the_report_and_the_reporter_is_told() {
     }
     manifest.format = meldpunt::bundle::TRANSFER_FORMAT.into();
     manifest.to = Some("om".parse().unwrap());
+    manifest.recipients = vec![om.to_string()];
     let json = serde_json::to_vec(&manifest).unwrap();
     let mut append = |name: &str, data: &[u8]| {
         let mut header = tar::Header::new_ustar();
@@ -370,14 +371,22 @@ async fn a_transfer_package_moves_the_report_and_the_reporter_is_told() {
         200,
         "om does"
     );
-    let after = app.report_files();
-    assert!(
-        before.iter().all(|f| !after.contains(f)),
-        "the old ciphertexts are deleted"
-    );
+    // The items keep their ids; ap's ciphertexts wait under previous/ until om downloads.
+    let (kept, after): (Vec<_>, Vec<_>) = app
+        .report_files()
+        .into_iter()
+        .partition(|f| f.to_string_lossy().contains("/previous/"));
+    assert_eq!(kept.len(), before.len());
     let om_identity = app.desk_identity("om");
     assert!(after.iter().all(|f| decrypt(f, &om_identity).is_some()));
     assert!(after.iter().all(|f| decrypt(f, &ap).is_none()));
+    assert!(kept.iter().all(|f| decrypt(f, &ap).is_some()));
+    let _ = api_get(&app, &b_token, &format!("/reports/{report}/bundle")).await;
+    assert_eq!(
+        app.report_files().len(),
+        before.len(),
+        "deleted once om has it"
+    );
     let thread = app.thread(&app.login(&receipt).await).await;
     assert!(
         thread.contains("doorgestuurd") && thread.contains("Openbaar Ministerie"),
@@ -424,6 +433,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
             "/desk/api/v1/reports/{id}/bundle",
             "/desk/api/v1/reports/{id}/replies",
             "/desk/api/v1/reports/{id}/status",
+            "/desk/api/v1/reports/{id}/take-back",
             "/desk/api/v1/reports/{id}/transfer",
         ]
     );

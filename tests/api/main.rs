@@ -17,6 +17,8 @@ mod offline;
 mod robustness;
 mod submit;
 mod submit_once;
+mod transfer;
+mod transfer_rekey;
 
 #[path = "../common/mod.rs"]
 mod common;

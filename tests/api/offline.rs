@@ -226,27 +226,9 @@ async fn transfer_reseals_every_item_for_the_new_desk_and_keeps_replies_readable
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let bundle = download(&app, &a_token, &report.to_string(), dir.path()).await;
-    let om_recipient = app.desk_identity("om").to_public().to_string();
-    let recipients = dir.path().join("om.txt");
-    std::fs::write(&recipients, format!("# om desk\n{om_recipient}\n")).unwrap();
-    let package = dir.path().join("transfer.tar");
+    let desks = crate::transfer::directory(&app, dir.path(), None);
     let key = app.data.path().join("demo-keys/ap.key");
-    let done = meldpunt(
-        &[
-            "transfer",
-            "--bundle",
-            s(&bundle),
-            "--identity",
-            s(&key),
-            "--to-desk",
-            "om",
-            "--to",
-            s(&recipients),
-            "--out",
-            s(&package),
-        ],
-        None,
-    );
+    let (package, done) = crate::transfer::package(&bundle, &key, &desks, Some("om"), dir.path());
     assert!(done.status.success(), "{}", stderr(&done));
 
     let moved = app

@@ -155,6 +155,7 @@ impl Report {
             desk: "ap".parse().unwrap(),
             received: "2024-05-01".into(),
             to: None,
+            recipients: Vec::new(),
             items: self
                 .items
                 .iter()

@@ -44,6 +44,8 @@ impl DeskWork {
                 }
             })
             .map_err(DeskError::from)?;
+        // The receiving desk has the report now: a transfer can no longer be taken back.
+        self.drop_previous_once_opened(record)?;
         let detail = format!(
             "{} items{}",
             manifest.items.len(),

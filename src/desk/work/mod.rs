@@ -12,6 +12,7 @@ mod download;
 mod error;
 mod replies;
 mod status;
+mod take_back;
 #[cfg(test)]
 mod tests;
 mod transfer;
@@ -28,6 +29,8 @@ use crate::domain::{Clock, DeskId, ReportId};
 use crate::store::{ReportRecord, Store};
 
 pub use error::DeskError;
+pub use take_back::{SentRow, drop_expired_previous};
+pub use transfer::KEEP_PREVIOUS_DAYS;
 
 /// Reasons and replies are short texts typed by an officer, in characters.
 pub const REASON_MAX: usize = 1_000;

@@ -29,6 +29,9 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
         extension: None,
         forwarded_from: None,
         downloaded: Default::default(),
+        first_received: None,
+        previous: None,
+        swap: None,
     };
     store
         .create_report(&record, &LookupKey([7; 32]), vec![])

@@ -1,5 +1,6 @@
-//! The inbox: this desk's reports only, overdue first, 25 to a page. Without a session it sends
-//! the visitor to the login form.
+//! The inbox: this desk's reports only, overdue first, 25 to a page, and below them the reports
+//! this desk transferred that the receiving desk has not opened yet (with a take-back button).
+//! Without a session it sends the visitor to the login form.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,7 +28,10 @@ pub async fn page(
     let Some(session) = session else {
         return Ok(see_other(format!("{}/desk/login", lang.prefix())));
     };
-    let rows = run(&state, lang, &session, |desk| desk.inbox()).await?;
+    let (rows, sent) = run(&state, lang, &session, |desk| {
+        Ok((desk.inbox()?, desk.sent()?))
+    })
+    .await?;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
     let shown: Vec<_> = rows
@@ -49,6 +53,7 @@ pub async fn page(
         .collect();
     let mut ctx = desk_context(&state, &req, lang, &session);
     ctx.insert("rows", &shown);
+    ctx.insert("sent", &sent);
     ctx.insert("total", &rows.len());
     ctx.insert("overdue", &rows.iter().filter(|r| r.overdue).count());
     ctx.insert("page", &page);

@@ -32,5 +32,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/reports/{id}/status", web::post().to(actions::status))
         .route("/reports/{id}/extend", web::post().to(actions::extend))
-        .route("/reports/{id}/transfer", web::post().to(actions::transfer));
+        .route("/reports/{id}/transfer", web::post().to(actions::transfer))
+        .route(
+            "/reports/{id}/take-back",
+            web::post().to(actions::take_back),
+        );
 }

@@ -56,7 +56,11 @@ impl From<DeskError> for ApiFailure {
     fn from(e: DeskError) -> Self {
         match e {
             DeskError::NotFound => ApiFailure(StatusCode::NOT_FOUND, "no such report".into()),
-            DeskError::Invalid(key) => ApiFailure::bad_request(key),
+            // The English text the web area shows, and its key for scripts to match on.
+            DeskError::Invalid(key) => {
+                let text = crate::web::i18n::text(crate::domain::Lang::En, key);
+                ApiFailure::bad_request(&format!("{text} ({key})"))
+            }
             DeskError::DiskFull => ApiFailure(
                 StatusCode::INSUFFICIENT_STORAGE,
                 "the disk is full; nothing was stored, try again later".into(),

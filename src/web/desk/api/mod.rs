@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/reports/{id}/replies", web::post().to(writes::reply))
         .route("/reports/{id}/status", web::post().to(writes::status))
         .route("/reports/{id}/transfer", web::post().to(writes::transfer))
+        .route("/reports/{id}/take-back", web::post().to(writes::take_back))
         .route("/openapi.json", web::get().to(openapi::document))
         .default_service(web::to(|| async {
             HttpResponse::NotFound().json(ApiError {

@@ -15,7 +15,7 @@ use crate::web::error::ApiError;
 #[openapi(
     info(title = "meldpunt desk API", version = "1",
          description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
-    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer),
+    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer, writes::take_back),
     components(schemas(ApiError, ReportJson, ReportDetailJson, ItemJson,
                        ReplyRequest, Created, StatusRequest, Transferred)),
     modifiers(&BearerAuth)

@@ -136,6 +136,28 @@ pub async fn transfer(
     }))
 }
 
+#[utoipa::path(post, path = "/desk/api/v1/reports/{id}/take-back", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    responses((status = 200, description = "The report is back at this desk, as it was before the transfer", body = Transferred),
+              (status = 400, description = "It can no longer be taken back (the receiving desk has opened it, or it changed there)", body = ApiError),
+              (status = 401, description = "No or a bad token", body = ApiError),
+              (status = 404, description = "This desk sent no such report", body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn take_back(
+    officer: ApiOfficer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiFailure> {
+    let id = path.into_inner();
+    let desk = officer
+        .work(&state, move |desk| {
+            desk.take_back(&id)?;
+            Ok(desk.officer().desk.to_string())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Transferred { desk }))
+}
+
 /// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
 fn upload_failure(e: FileUploadError) -> ApiFailure {
     match e {

@@ -1,5 +1,6 @@
 //! What an officer does to a report from its page: a reply typed or sealed offline, a status
-//! change, an extension of the feedback term, a transfer to another desk. Each form arrives
+//! change, an extension of the feedback term, a transfer to another desk, taking a transferred
+//! report back while the receiving desk has not opened it. Each form arrives
 //! through the desk's gates (session, then CSRF) and ends in a 303 back to a page.
 
 use actix_multipart::Multipart;
@@ -9,7 +10,7 @@ use crate::desk::work::{DeskError, DeskWork, SEALED_REPLY_MAX};
 use crate::seal::TempPath;
 use crate::store::{ReportRecord, Status};
 use crate::web::desk::extractors::{DeskForm, DeskSession};
-use crate::web::desk::page::{see_other, with_report};
+use crate::web::desk::page::{run, see_other, with_report};
 use crate::web::desk::upload::{self, FileUploadError};
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
@@ -149,4 +150,17 @@ pub async fn transfer(
     })
     .await?;
     Ok(see_other(format!("{}/desk/", lang.prefix())))
+}
+
+/// Takes back a report this desk transferred (the form is on the inbox's list of sent reports).
+pub async fn take_back(
+    state: web::Data<AppState>,
+    lang: PageLang,
+    path: web::Path<String>,
+    form: DeskForm,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let page = format!("{}/desk/reports/{id}", lang.prefix());
+    run(&state, lang, &form.session, move |desk| desk.take_back(&id)).await?;
+    Ok(see_other(page))
 }
