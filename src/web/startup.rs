@@ -162,6 +162,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server (tests restart on the same data folder with it).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Shared state, for tests that write replies through the library.
     pub fn state(&self) -> web::Data<AppState> {
         self.state.clone()

@@ -60,6 +60,7 @@ pub struct TestApp {
     pub data: tempfile::TempDir,
     pub state: actix_web::web::Data<AppState>,
     pub client: reqwest::Client,
+    pub server: actix_web::dev::ServerHandle,
 }
 
 /// Cheap Argon2 for speed; the real cost is exercised by the crash test and the benchmarks.
@@ -103,6 +104,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build_with_clock(settings, clock.clone()).expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
+    let server = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .local_address(CLIENT_ADDRESS.parse::<std::net::IpAddr>().unwrap())
@@ -118,6 +120,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         data,
         state,
         client,
+        server,
     }
 }
 

@@ -274,7 +274,7 @@ async fn a_transferred_report_keeps_its_attachment_names_and_starts_the_new_desk
         &sc.ap,
         &sc.report,
         "status",
-        br#"{"status": "acknowledged"}"#.to_vec(),
+        br#"{"status": "in_progress"}"#.to_vec(),
     )
     .await;
     assert_eq!(status, 200);
@@ -373,7 +373,7 @@ async fn the_sending_desk_takes_a_report_back_before_the_new_desk_opens_it() {
         &sc.ap,
         &sc.report,
         "status",
-        br#"{"status": "acknowledged"}"#.to_vec(),
+        br#"{"status": "in_progress"}"#.to_vec(),
     )
     .await;
     assert_eq!(status, 200);
@@ -408,7 +408,7 @@ async fn the_sending_desk_takes_a_report_back_before_the_new_desk_opens_it() {
         .get(&sc.report.parse().unwrap())
         .unwrap()
         .unwrap();
-    assert_eq!(record.status.key(), "acknowledged", "as it was");
+    assert_eq!(record.status.key(), "in_progress", "as it was");
     assert!(record.previous.is_none() && record.forwarded_from.is_none());
     assert!(all_open_for(&sc.app, "ap"), "ap's key opens it all again");
     assert!(

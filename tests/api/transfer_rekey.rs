@@ -15,6 +15,19 @@ use crate::helpers::*;
 use crate::offline::{download, stderr};
 use crate::transfer::{package, post};
 
+/// Starts the service again on `app`'s data folder, once the stopped one has let go of it.
+async fn restart(settings: meldpunt::config::Settings, app: &TestApp) -> Application {
+    for _ in 0..100 {
+        match Application::build_with_clock(settings.clone(), app.clock.clone()) {
+            Err(meldpunt::web::startup::StartError::InUse) => {
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("the stopped service still holds the data folder");
+}
+
 fn desk(id: &str, keys: &[&age::x25519::Identity]) -> DeskSettings {
     DeskSettings {
         id: id.parse().unwrap(),
@@ -76,8 +89,10 @@ async fn rekey_leaves_nothing_the_departed_officers_key_opens_and_everything_the
     let mut settings = test_settings(app.data.path());
     settings.demo = false;
     settings.desks = after.clone();
-    let restarted = Application::build_with_clock(settings, app.clock.clone()).unwrap();
+    app.server.stop(true).await;
+    let restarted = restart(settings, &app).await;
     let rotated = TestApp {
+        server: restarted.handle(),
         address: format!("http://127.0.0.1:{}", restarted.port()),
         state: restarted.state(),
         clock: app.clock.clone(),
@@ -115,7 +130,7 @@ async fn rekey_leaves_nothing_the_departed_officers_key_opens_and_everything_the
     let record = app.state.store.get(&report).unwrap().unwrap();
     assert_eq!(record.desk.as_str(), "ap");
     assert!(record.previous.is_none() && record.forwarded_from.is_none());
-    let thread = app.thread(&app.login(&receipt).await).await;
+    let thread = rotated.thread(&rotated.login(&receipt).await).await;
     assert_eq!(select_all(&thread, ".reply .reply-text"), ["dank u"]);
     assert!(audited(&app, Action::Rekey, "anna"));
 }
