@@ -82,6 +82,7 @@ impl Reception {
             first_received: None,
             previous: None,
             swap: None,
+            removed: Vec::new(),
         };
         let store = self.store.clone();
         let lookup = keys.lookup.clone();

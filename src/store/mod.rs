@@ -32,7 +32,7 @@ use crate::seal::Sealed;
 pub use database::{Database, DbError};
 use files::Files;
 pub use record::{
-    Extension, ItemKind, ItemRecord, PreviousSeal, ReportRecord, Status, StatusEvent,
+    Extension, ItemKind, ItemRecord, PreviousSeal, Removal, ReportRecord, Status, StatusEvent,
 };
 pub use reseal::Reseal;
 use reseal::known_names;
@@ -179,8 +179,20 @@ impl Store {
 
     /// Removes items from the record, then their files, then the record's old page images.
     pub fn remove_items(&self, report: &ReportId, ids: &[ItemId]) -> Result<(), StoreError> {
+        self.remove_items_with(report, ids, |_| {})
+    }
+
+    /// Removes items as [`Store::remove_items`] does, changing the rest of the record with
+    /// `change` in the same transaction (a note that they were removed).
+    pub fn remove_items_with(
+        &self,
+        report: &ReportId,
+        ids: &[ItemId],
+        change: impl FnOnce(&mut ReportRecord),
+    ) -> Result<(), StoreError> {
         self.update_record(report, |record| {
-            record.items.retain(|item| !ids.contains(&item.id))
+            record.items.retain(|item| !ids.contains(&item.id));
+            change(record);
         })?;
         self.files.remove_items(report, ids)?;
         self.db.checkpoint()?;

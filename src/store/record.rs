@@ -110,6 +110,17 @@ pub struct ReportRecord {
     /// staging folder under the report's folder. Start-up finishes the move (see `store::reseal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swap: Option<String>,
+    /// Items an officer deleted: the day and the kind only, so the reporter's thread can say the
+    /// desk removed something (the reason is in the audit log).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removal>,
+}
+
+/// An item an officer deleted, as the reporter may learn of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Removal {
+    pub day: Day,
+    pub kind: ItemKind,
 }
 
 /// What a transfer set aside: the old desk's ciphertexts (`previous/<item>.age`) and the terms the

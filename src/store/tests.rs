@@ -19,6 +19,7 @@ pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         first_received: None,
         previous: None,
         swap: None,
+        removed: Vec::new(),
     }
 }
 

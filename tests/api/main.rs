@@ -13,6 +13,7 @@ mod followup_status;
 mod headers;
 mod helpers;
 mod logs;
+mod officer_deletion;
 mod offline;
 mod robustness;
 mod submit;

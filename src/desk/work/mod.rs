@@ -8,6 +8,7 @@
 //! durable before it is confirmed. All methods block (disk, fsync): call them off the async
 //! threads. This file holds the lookups and the inbox; the actions live in the files beside it.
 
+mod deletion;
 mod download;
 mod error;
 mod replies;

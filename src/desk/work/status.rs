@@ -73,7 +73,7 @@ impl DeskWork {
 }
 
 /// A reason as typed: trimmed, bounded, `None` when empty.
-fn clean_reason(reason: &str) -> Result<Option<String>, DeskError> {
+pub(super) fn clean_reason(reason: &str) -> Result<Option<String>, DeskError> {
     let reason = reason.trim();
     if reason.chars().count() > REASON_MAX {
         return Err(DeskError::Invalid("desk_err_reason_long"));

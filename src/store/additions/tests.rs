@@ -32,6 +32,7 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
         first_received: None,
         previous: None,
         swap: None,
+        removed: Vec::new(),
     };
     store
         .create_report(&record, &LookupKey([7; 32]), vec![])

@@ -14,7 +14,7 @@ pub mod upload;
 
 use actix_web::web;
 
-use report::{actions, download};
+use report::{actions, deletion, download};
 
 /// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -36,5 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/reports/{id}/take-back",
             web::post().to(actions::take_back),
-        );
+        )
+        .route("/reports/{id}/delete", web::post().to(deletion::delete));
 }

@@ -95,6 +95,8 @@ fn fill(ctx: &mut tera::Context, lang: PageLang, thread: Thread) {
     ctx.insert("forwarded", &record.forwarded_from.is_some());
     ctx.insert("replies", &replies);
     ctx.insert("messages", &messages);
+    let removed: Vec<String> = record.removed.iter().map(|r| r.day.iso()).collect();
+    ctx.insert("removed", &removed);
 }
 
 pub async fn post_message(

@@ -6,6 +6,7 @@
 //! `officer` gate; the document in `openapi`; the JSON types in `json` and `failure`, which
 //! import nothing of the rest.
 
+pub mod deletion;
 pub mod json;
 pub mod officer;
 pub mod openapi;
@@ -20,6 +21,11 @@ use crate::web::error::ApiError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/reports", web::get().to(reads::list))
         .route("/reports/{id}", web::get().to(reads::one))
+        .route("/reports/{id}", web::delete().to(deletion::report))
+        .route(
+            "/reports/{id}/items/{item}",
+            web::delete().to(deletion::item),
+        )
         .route("/reports/{id}/bundle", web::get().to(reads::bundle))
         .route("/reports/{id}/replies", web::post().to(writes::reply))
         .route("/reports/{id}/status", web::post().to(writes::status))

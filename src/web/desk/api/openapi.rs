@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::deletion::{self, DeleteRequest};
 use super::json::{
     Created, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest, Transferred,
 };
@@ -15,9 +16,10 @@ use crate::web::error::ApiError;
 #[openapi(
     info(title = "meldpunt desk API", version = "1",
          description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
-    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer, writes::take_back),
+    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer, writes::take_back,
+          deletion::report, deletion::item),
     components(schemas(ApiError, ReportJson, ReportDetailJson, ItemJson,
-                       ReplyRequest, Created, StatusRequest, Transferred)),
+                       ReplyRequest, Created, StatusRequest, Transferred, DeleteRequest)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -15,7 +15,7 @@ use crate::web::state::AppState;
 
 /// The most a JSON body holding `chars` characters of text can take: every character escaped,
 /// as one or two `\uXXXX` (a surrogate pair), and room for the braces and the keys.
-const fn json_max(chars: usize) -> usize {
+pub(super) const fn json_max(chars: usize) -> usize {
     chars * 6 * 2 + 64
 }
 
@@ -159,7 +159,7 @@ pub async fn take_back(
 }
 
 /// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
-fn upload_failure(e: FileUploadError) -> ApiFailure {
+pub(super) fn upload_failure(e: FileUploadError) -> ApiFailure {
     match e {
         FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
             ApiFailure::from(DeskError::DiskFull)

@@ -3,6 +3,7 @@
 //! `actions`, and the bundle download in `download`.
 
 pub mod actions;
+pub mod deletion;
 pub mod download;
 
 use actix_web::http::StatusCode;
@@ -19,6 +20,8 @@ use crate::web::{PageError, PageLang, i18n};
 struct ItemView {
     id: String,
     kind: String,
+    /// The kind's key (`manifest`, `message`, …), for what the page offers to delete.
+    kind_key: String,
     size: u64,
     day: String,
     batch: u32,
@@ -52,19 +55,20 @@ pub async fn page(
     let items: Vec<ItemView> = record
         .items
         .iter()
-        .map(|i| ItemView {
-            id: i.id.to_string(),
-            kind: t(&format!(
-                "desk_kind_{}",
-                serde_json::to_value(i.kind)
-                    .unwrap_or_default()
-                    .as_str()
-                    .unwrap_or("")
-            )),
-            size: i.size,
-            day: i.day.iso(),
-            batch: i.batch,
-            new: new.contains(&i.id),
+        .map(|i| {
+            let kind_key = serde_json::to_value(i.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            ItemView {
+                id: i.id.to_string(),
+                kind: t(&format!("desk_kind_{kind_key}")),
+                kind_key,
+                size: i.size,
+                day: i.day.iso(),
+                batch: i.batch,
+                new: new.contains(&i.id),
+            }
         })
         .collect();
     let history: Vec<_> = record
