@@ -25,6 +25,9 @@ pub mod header;
 
 pub const BUNDLE_FORMAT: &str = "meldpunt-bundle/1";
 pub const TRANSFER_FORMAT: &str = "meldpunt-transfer/1";
+/// A reply sealed offline: the report it answers, the desk's recipients in `recipients`, and two
+/// items — the reporter's copy (`reply`, one stanza more, for the reporter) and the desk's copy.
+pub const REPLY_FORMAT: &str = "meldpunt-reply/1";
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_MAX: u64 = 4 * 1024 * 1024;
 

@@ -64,7 +64,7 @@ pub enum Command {
     },
     /// Offline: encrypt a reply to the reporter (and the desk) for upload.
     #[command(
-        after_help = "Example:\n  meldpunt seal-reply --bundle report-3f9a1c2b.tar --identity ap-desk.key --message reply.txt --out reply.age"
+        after_help = "Example:\n  meldpunt seal-reply --bundle report-3f9a1c2b.tar --identity ap-desk.key --desks meldpunt.toml --message reply.txt --out reply-3f9a1c2b.tar"
     )]
     SealReply {
         /// The report's bundle (its tip tells the reporter's recipient).
@@ -72,10 +72,13 @@ pub enum Command {
         bundle: PathBuf,
         #[arg(long)]
         identity: PathBuf,
+        /// The trusted desk directory: the server's meldpunt.toml, or its [[desk]] tables.
+        #[arg(long)]
+        desks: PathBuf,
         /// A text file with the reply.
         #[arg(long)]
         message: PathBuf,
-        /// Where to write the sealed reply (.age); never overwritten.
+        /// Where to write the reply package (.tar); never overwritten.
         #[arg(long)]
         out: PathBuf,
     },

@@ -47,9 +47,10 @@ fn run(command: Command) -> CommandResult {
         Command::SealReply {
             bundle,
             identity,
+            desks,
             message,
             out,
-        } => commands::offline::seal_reply(&bundle, &identity, &message, &out),
+        } => commands::offline::seal_reply(&bundle, &identity, &desks, &message, &out),
         Command::Transfer {
             bundle,
             identity,

@@ -18,11 +18,19 @@ pub fn keygen(out: &Path, protect: bool) -> CommandResult {
     Ok(())
 }
 
-pub fn seal_reply(bundle: &Path, identity: &Path, message: &Path, out: &Path) -> CommandResult {
+pub fn seal_reply(
+    bundle: &Path,
+    identity: &Path,
+    desks: &Path,
+    message: &Path,
+    out: &Path,
+) -> CommandResult {
+    let directory = Directory::load(desks).map_err(CommandError::refused)?;
     let identity = identity::load(identity).map_err(CommandError::refused)?;
-    reseal::seal_reply(bundle, &identity, message, out).map_err(CommandError::refused)?;
+    reseal::seal_reply(bundle, &identity, &directory, message, out)
+        .map_err(CommandError::refused)?;
     eprintln!(
-        "meldpunt: reply sealed for the reporter and the desk: {} — upload it on the report's page or with the API",
+        "meldpunt: reply sealed for the reporter and the desk, for this report only: {} — upload it on the report's page or with the API",
         out.display()
     );
     Ok(())

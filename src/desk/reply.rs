@@ -1,5 +1,6 @@
-//! Replies to a reporter: encrypted at once to the reporter's recipient (derived from their
-//! receipt) and to the desk's recipients; the plaintext is never stored.
+//! Replies to a reporter: encrypted at once, twice — the reporter's copy to the reporter's
+//! recipient (derived from their receipt) and the desk's recipients, and the desk's own copy to
+//! the desk alone, which stays when the reporter deletes theirs. The plaintext is never stored.
 
 use std::str::FromStr;
 
@@ -34,17 +35,24 @@ pub fn write_reply(
     }
     let reporter = age::x25519::Recipient::from_str(&record.reporter_recipient)
         .map_err(|_| ReplyError::BadRecipient)?;
+    let desk_only: Recipients = seal::recipients_of(&desk.recipients);
     let mut recipients: Recipients = seal::recipients_of(&desk.recipients);
     recipients.push(Box::new(reporter));
     let sealed = seal::seal_bytes(&store.tmp_dir(), &recipients, text.as_bytes())?;
+    let copy = seal::seal_bytes(&store.tmp_dir(), &desk_only, text.as_bytes())?;
     let id = sealed.id.clone();
-    let item = ItemRecord {
-        id: id.clone(),
-        kind: ItemKind::Reply,
-        batch: record.next_batch().saturating_sub(1),
+    // The store numbers replies with the submission they answer.
+    let item = |sealed: &seal::Sealed, kind| ItemRecord {
+        id: sealed.id.clone(),
+        kind,
+        batch: 0,
         day: today,
         size: sealed.ciphertext_len,
     };
-    store.add_items(report, vec![item], vec![sealed], today)?;
+    let items = vec![
+        item(&sealed, ItemKind::Reply),
+        item(&copy, ItemKind::DeskCopy),
+    ];
+    store.add_items(report, items, vec![sealed, copy], today)?;
     Ok(id)
 }

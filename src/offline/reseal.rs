@@ -13,7 +13,11 @@ use zeroize::Zeroizing;
 
 use super::OfflineError;
 use super::identity::DeskIdentity;
-use crate::bundle::{self, BundleManifest, Received};
+use sha2::{Digest, Sha256};
+
+use super::desks::Directory;
+use super::transfer::write_package;
+use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::ItemId;
 use crate::seal::manifest::Manifest;
 use crate::store::ItemKind;
@@ -145,15 +149,19 @@ pub(super) fn encryptor(
         .map_err(|e| OfflineError::Crypto(format!("cannot encrypt to these recipients: {e}")))
 }
 
-/// Encrypts the reply in `message` to the reporter of `bundle` and to the desk; writes `out`.
+/// Encrypts the reply in `message` twice — to the reporter of `bundle` and the desk, and to the
+/// desk alone — and writes a reply package (`out`) naming the report and the desk's recipients,
+/// taken from the trusted desk directory, so the server can refuse it anywhere else.
 pub fn seal_reply(
     bundle: &Path,
     identity: &DeskIdentity,
+    directory: &Directory,
     message: &Path,
     out: &Path,
 ) -> Result<(), OfflineError> {
     let opened = read_bundle(bundle)?;
     let reporter = reporter_recipient(&opened, identity)?;
+    let desk = directory.recipients(&opened.manifest.desk)?;
     let mut text = Zeroizing::new(String::new());
     std::fs::File::open(message)
         .and_then(|f| f.take(1024 * 1024).read_to_string(&mut text))
@@ -167,21 +175,51 @@ pub fn seal_reply(
             "the reply must hold 1 to {REPLY_MAX_CHARS} characters"
         )));
     }
-    let mut recipients: Vec<&dyn age::Recipient> = vec![&reporter];
-    recipients.extend(
-        identity
-            .recipients
-            .iter()
-            .map(|r| r.as_ref() as &dyn age::Recipient),
-    );
-    let file = create_new(out)?;
-    let write = |source| OfflineError::Write {
-        path: out.display().to_string(),
-        source,
-    };
-    let mut writer = encryptor(&recipients)?.wrap_output(file).map_err(write)?;
-    writer.write_all(trimmed.as_bytes()).map_err(write)?;
-    writer.finish().and_then(|f| f.sync_all()).map_err(write)?;
-    drop(opened.scratch);
-    Ok(())
+    let desk_only: Vec<&dyn age::Recipient> =
+        desk.iter().map(|r| r as &dyn age::Recipient).collect();
+    let mut with_reporter = desk_only.clone();
+    with_reporter.push(&reporter);
+    let mut manifest = opened.manifest.clone();
+    manifest.format = bundle::REPLY_FORMAT.into();
+    manifest.recipients = desk.iter().map(ToString::to_string).collect();
+    manifest.items.clear();
+    let mut files = Vec::new();
+    for (kind, recipients) in [
+        (ItemKind::Reply, &with_reporter),
+        (ItemKind::DeskCopy, &desk_only),
+    ] {
+        let id = ItemId::random();
+        let path = opened.scratch.0.join(format!("{id}.age"));
+        let bytes = seal_in_memory(recipients, trimmed.as_bytes())?;
+        std::fs::write(&path, &bytes).map_err(|source| OfflineError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let item = BundleItem {
+            id,
+            kind,
+            batch: 0,
+            day: opened.manifest.received.clone(),
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        };
+        manifest.items.push(item.clone());
+        files.push((item, path));
+    }
+    write_package(&manifest, &files, out)
+}
+
+/// The ciphertext of a short text (a reply), made in memory.
+fn seal_in_memory(
+    recipients: &[&dyn age::Recipient],
+    plain: &[u8],
+) -> Result<Vec<u8>, OfflineError> {
+    let fail = |e: std::io::Error| OfflineError::Crypto(e.to_string());
+    let mut sealed = Vec::new();
+    let mut writer = encryptor(recipients)?
+        .wrap_output(&mut sealed)
+        .map_err(fail)?;
+    writer.write_all(plain).map_err(fail)?;
+    writer.finish().map_err(fail)?;
+    Ok(sealed)
 }

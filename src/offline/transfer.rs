@@ -91,7 +91,7 @@ fn reseal_one(
     Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
 }
 
-fn write_package(
+pub(super) fn write_package(
     manifest: &BundleManifest,
     items: &[(BundleItem, PathBuf)],
     out: &Path,

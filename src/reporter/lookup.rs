@@ -23,6 +23,10 @@ use crate::receipt::{ReceiptCode, ReporterKeys, identity_from_bytes};
 use crate::seal::{self, Recipients};
 use crate::store::{ItemKind, ReportRecord};
 
+/// What the desk's history says when the reporter deleted replies (no content, day only).
+const REPORTER_DELETED: &str =
+    "the reporter deleted replies they had read (the desk keeps its copies)";
+
 /// Replies larger than this are not shown in the browser (the desk keeps them short).
 const REPLY_DISPLAY_MAX: u64 = 1024 * 1024;
 
@@ -192,7 +196,14 @@ impl Reception {
             return Ok(());
         }
         let store = self.store.clone();
-        blocking(move || store.remove_items(&record.id, &doomed)).await
+        let note = crate::store::StatusEvent {
+            day: self.clock.today(),
+            status: record.status,
+            reason: Some(REPORTER_DELETED.into()),
+        };
+        // Only the reporter's copies: the desk keeps its own (`DeskCopy`) until retention.
+        blocking(move || store.remove_items_with(&record.id, &doomed, |r| r.history.push(note)))
+            .await
     }
 }
 
@@ -202,7 +213,7 @@ fn own_messages(record: &ReportRecord) -> Vec<OwnMessage> {
     for item in record
         .items
         .iter()
-        .filter(|i| i.kind != ItemKind::Reply && i.kind != ItemKind::Manifest)
+        .filter(|i| !i.kind.is_reply() && i.kind != ItemKind::Manifest)
     {
         let entry = batches.entry(item.batch).or_insert(OwnMessage {
             day: item.day,

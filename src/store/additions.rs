@@ -8,7 +8,7 @@
 //! removed again, so a refused follow-up leaves nothing behind.
 
 use super::rows::{read_record, write_record};
-use super::{ItemKind, ItemRecord, ReportRecord, Store, StoreError};
+use super::{ItemRecord, ReportRecord, Store, StoreError};
 use crate::domain::{Day, DeskId, ItemId, ReportId};
 use crate::seal::Sealed;
 
@@ -51,7 +51,7 @@ impl Store {
             let latest = record.next_batch().saturating_sub(1);
             let mut replied = false;
             for mut item in items {
-                if item.kind == ItemKind::Reply {
+                if item.kind.is_reply() {
                     item.batch = latest;
                     replied = true;
                 }

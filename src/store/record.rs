@@ -49,6 +49,13 @@ impl Status {
     }
 }
 
+impl ItemKind {
+    /// A reply of the desk, in either copy: numbered with the submission it answers.
+    pub fn is_reply(self) -> bool {
+        matches!(self, ItemKind::Reply | ItemKind::DeskCopy)
+    }
+}
+
 /// What an item (one ciphertext file) holds, as far as the server may know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,8 +66,12 @@ pub enum ItemKind {
     Attachment,
     /// The encrypted manifest of one submission.
     Manifest,
-    /// A reply from the desk, encrypted to the reporter and the desk.
+    /// A reply from the desk, encrypted to the reporter and the desk: the reporter's copy, which
+    /// the reporter may delete once read.
     Reply,
+    /// The desk's own copy of a reply, encrypted to the desk alone: it stays for the desk's
+    /// records (directive art. 18) when the reporter deletes theirs, and a receipt never opens it.
+    DeskCopy,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,7 +173,7 @@ impl ReportRecord {
     pub fn next_batch(&self) -> u32 {
         self.items
             .iter()
-            .filter(|i| i.kind != ItemKind::Reply)
+            .filter(|i| !i.kind.is_reply())
             .map(|i| i.batch + 1)
             .max()
             .unwrap_or(0)

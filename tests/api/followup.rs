@@ -152,6 +152,33 @@ async fn a_reply_shows_in_the_thread_and_deleting_it_removes_it_from_disk() {
             .count(),
         0
     );
+    // Issue 9, defect 6: the reporter's deletion took the desk's only copy. The desk keeps its
+    // own (sealed to the desk alone) until retention, and the record says the reporter deleted.
+    let record = app.state.store.get(&report).unwrap().unwrap();
+    let copies: Vec<_> = record
+        .items
+        .iter()
+        .filter(|i| i.kind == meldpunt::store::ItemKind::DeskCopy)
+        .collect();
+    assert_eq!(copies.len(), 1, "the desk's copy stays");
+    let kept = app.state.store.item_path(&report, &copies[0].id);
+    assert_eq!(
+        decrypt(&kept, &app.desk_identity("ap")).unwrap(),
+        b"Dank u. Welke afdeling was het? <script>x</script>"
+    );
+    assert!(
+        decrypt(&kept, &app.reporter_identity(&receipt)).is_none(),
+        "the receipt does not open the desk's copy"
+    );
+    assert!(
+        record.history.iter().any(|e| e
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("reporter deleted")),
+        "{:?}",
+        record.history
+    );
 }
 
 fn reply_id(thread: &str) -> String {

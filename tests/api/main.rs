@@ -15,6 +15,7 @@ mod helpers;
 mod logs;
 mod officer_deletion;
 mod offline;
+mod reply_binding;
 mod robustness;
 mod submit;
 mod submit_once;

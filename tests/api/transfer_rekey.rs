@@ -122,7 +122,7 @@ async fn rekey_leaves_nothing_the_departed_officers_key_opens_and_everything_the
     assert_eq!(status, 200, "{text}");
 
     let files = app.report_files();
-    assert_eq!(files.len(), 4, "the same items, nothing kept aside");
+    assert_eq!(files.len(), 5, "the same items, nothing kept aside");
     for f in &files {
         assert!(decrypt(f, &old).is_none(), "the departed key opens nothing");
         assert!(decrypt(f, &new).is_some() && decrypt(f, &main).is_some());

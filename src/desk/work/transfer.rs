@@ -147,7 +147,7 @@ impl DeskWork {
 }
 
 /// The recipients a package declares, as a set; a repeated one makes it no set at all.
-fn declared(manifest: &BundleManifest) -> Option<BTreeSet<String>> {
+pub(super) fn declared(manifest: &BundleManifest) -> Option<BTreeSet<String>> {
     let set: BTreeSet<String> = manifest
         .recipients
         .iter()
@@ -156,6 +156,6 @@ fn declared(manifest: &BundleManifest) -> Option<BTreeSet<String>> {
     (set.len() == manifest.recipients.len()).then_some(set)
 }
 
-fn configured(desk: &DeskSettings) -> Option<BTreeSet<String>> {
+pub(super) fn configured(desk: &DeskSettings) -> Option<BTreeSet<String>> {
     Some(desk.recipients.iter().map(ToString::to_string).collect())
 }

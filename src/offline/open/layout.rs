@@ -46,7 +46,7 @@ pub(super) fn write_all(
     let names = read_submission_manifests(&verified, identity, report);
     let flat = verified
         .iter()
-        .all(|v| v.item.kind == ItemKind::Reply || v.item.batch == 0);
+        .all(|v| v.item.kind.is_reply() || v.item.batch == 0);
     let mut order: Vec<&Verified> = verified
         .iter()
         .filter(|v| v.item.kind != ItemKind::Manifest)
@@ -54,11 +54,7 @@ pub(super) fn write_all(
     // Messages before attachments within a submission, submissions in order, replies last.
     order.sort_by_key(|v| {
         let kind = &v.item.kind;
-        (
-            *kind == ItemKind::Reply,
-            v.item.batch,
-            *kind == ItemKind::Attachment,
-        )
+        (kind.is_reply(), v.item.batch, *kind == ItemKind::Attachment)
     });
     let mut writer = Writer {
         out,
@@ -68,6 +64,7 @@ pub(super) fn write_all(
         folders: HashMap::new(),
     };
     let mut replies_per_day: HashMap<&str, u32> = HashMap::new();
+    let mut desk_copies_per_day: HashMap<&str, u32> = HashMap::new();
     for v in order {
         let folder = submission_folder(flat, v.item.batch);
         match v.item.kind {
@@ -85,6 +82,14 @@ pub(super) fn write_all(
                 let n = replies_per_day.entry(day).or_default();
                 *n += 1;
                 writer.write(v, REPLIES, Choice::Named(format!("{day}-{n}.txt")))?;
+            }
+            // The desk's copy of a reply: the same text, kept when the reporter deleted theirs.
+            ItemKind::DeskCopy => {
+                let day = plain_day(&v.item.day);
+                let n = desk_copies_per_day.entry(day).or_default();
+                *n += 1;
+                let name = format!("{day}-{n}-desk-copy.txt");
+                writer.write(v, REPLIES, Choice::Named(name))?;
             }
             ItemKind::Manifest => {}
         }

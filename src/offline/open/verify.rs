@@ -108,9 +108,10 @@ pub(super) fn describe(item: &BundleItem) -> String {
         ItemKind::Attachment => "attachment",
         ItemKind::Manifest => "submission manifest",
         ItemKind::Reply => "reply",
+        ItemKind::DeskCopy => "reply, the desk's copy",
     };
     match (item.kind, item.batch) {
-        (ItemKind::Reply, _) => format!("{} ({kind})", item.file_name()),
+        (ItemKind::Reply | ItemKind::DeskCopy, _) => format!("{} ({kind})", item.file_name()),
         (_, 0) => format!("{} ({kind}, tip)", item.file_name()),
         (_, n) => format!("{} ({kind}, follow-up {n})", item.file_name()),
     }

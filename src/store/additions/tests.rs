@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::config::Argon2Settings;
+use crate::store::ItemKind;
 use crate::receipt::LookupKey;
 use crate::seal::{recipients_of, seal_bytes};
 use crate::store::Status;

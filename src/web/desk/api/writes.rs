@@ -27,10 +27,10 @@ enum ReplyBody {
 
 #[utoipa::path(post, path = "/desk/api/v1/reports/{id}/replies", tag = "reports",
     params(("id" = String, Path, description = "Report id")),
-    request_body(description = "JSON `{\"text\": …}`, or an age file sealed offline (`application/octet-stream`)",
+    request_body(description = "JSON `{\"text\": …}`, or a reply package made offline with `meldpunt seal-reply` (tar, `application/octet-stream`)",
         content((ReplyRequest = "application/json"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 201, description = "Reply stored, encrypted", body = Created),
-              (status = 400, description = "Empty, too long, or not an age file", body = ApiError),
+              (status = 400, description = "Empty, too long, or not a reply package for this report and desk", body = ApiError),
               (status = 401, description = "No or a bad token", body = ApiError),
               (status = 404, description = "No such report at this desk", body = ApiError)),
     security(("bearer" = [])))]
