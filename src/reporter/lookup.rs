@@ -68,11 +68,11 @@ pub struct Thread {
     pub messages: Vec<OwnMessage>,
 }
 
-/// A reply of the desk; its text is empty when it does not open with the reporter's identity.
+/// A reply of the desk; `text` is `None` when it does not open with the reporter's identity.
 pub struct Reply {
     pub id: ItemId,
     pub day: Day,
-    pub text: String,
+    pub text: Option<String>,
 }
 
 /// One of the reporter's own submissions: the day it came in and its size, never its content.
@@ -171,10 +171,21 @@ impl Reception {
             let replies = record.replies().map(|item| Reply {
                 id: item.id.clone(),
                 day: item.day,
-                text: decrypt_reply(&store.item_path(&record.id, &item.id), &identity)
-                    .unwrap_or_default(),
+                text: decrypt_reply(&store.item_path(&record.id, &item.id), &identity),
             });
-            Ok::<_, ReporterError>(replies.collect())
+            let replies: Vec<Reply> = replies.collect();
+            // A reply the reporter cannot open is flagged once, so the desk's page shows it.
+            let unopened: Vec<ItemId> = replies
+                .iter()
+                .filter(|r| r.text.is_none() && !record.unreadable.contains(&r.id))
+                .map(|r| r.id.clone())
+                .collect();
+            if !unopened.is_empty() {
+                store
+                    .update_record(&record.id, |r| r.unreadable.extend(unopened))
+                    .map_err(|_| failed())?;
+            }
+            Ok::<_, ReporterError>(replies)
         })
         .await
         .map_err(|_| failed())

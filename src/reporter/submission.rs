@@ -83,6 +83,7 @@ impl Reception {
             previous: None,
             swap: None,
             removed: Vec::new(),
+            unreadable: Vec::new(),
         };
         let store = self.store.clone();
         let lookup = keys.lookup.clone();

@@ -125,6 +125,9 @@ pub struct ReportRecord {
     /// desk removed something (the reason is in the audit log).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<Removal>,
+    /// Replies the reporter's key could not open when their thread was shown: the desk is told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<ItemId>,
 }
 
 /// An item an officer deleted, as the reporter may learn of it.

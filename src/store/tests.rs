@@ -20,6 +20,7 @@ pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         previous: None,
         swap: None,
         removed: Vec::new(),
+        unreadable: Vec::new(),
     }
 }
 

@@ -335,7 +335,13 @@ async fn uploads_to_another_desks_report_answer_like_a_missing_report() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 400);
-    assert!(refused.text().await.unwrap().contains("geen antwoordpakket"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("geen antwoordpakket")
+    );
     assert_eq!(
         w.app
             .state

@@ -444,7 +444,11 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
             .replace("{id}", "0123456789abcdef")
             .replace("{item}", "0123456789abcdef");
         let mut answers = Vec::new();
-        for method in [reqwest::Method::GET, reqwest::Method::POST, reqwest::Method::DELETE] {
+        for method in [
+            reqwest::Method::GET,
+            reqwest::Method::POST,
+            reqwest::Method::DELETE,
+        ] {
             let request = app.client.request(method, app.url(&path));
             answers.push(request.send().await.unwrap().status().as_u16());
         }

@@ -112,3 +112,51 @@ async fn a_reply_sealed_to_keys_that_are_not_the_desks_or_a_bare_age_file_is_ref
         before
     );
 }
+
+/// Issue 9 ("a reply the reporter's key cannot open"): an old bare upload sealed to a stray key
+/// showed as an empty box. The reporter now reads that it could not be opened and the desk was
+/// told; the desk's report page flags the item.
+#[actix_web::test]
+async fn a_reply_the_reporters_key_cannot_open_is_announced_and_flagged_for_the_desk() {
+    let app = spawn_app().await;
+    app.add_officer("anna", "ap");
+    let receipt = app.submit("ap", "tip", vec![]).await;
+    let report = app.report_of(&receipt);
+    // As an upload before this fix stored it: a bare age file for someone else.
+    let stray = age::x25519::Identity::generate().to_public();
+    let tmp = app.state.store.tmp_dir();
+    let sealed =
+        meldpunt::seal::seal_bytes(&tmp, &meldpunt::seal::recipients_of(&[stray.into()]), b"x")
+            .unwrap();
+    let item = meldpunt::store::ItemRecord {
+        id: sealed.id.clone(),
+        kind: meldpunt::store::ItemKind::Reply,
+        batch: 0,
+        day: app.clock_today(),
+        size: sealed.ciphertext_len,
+    };
+    app.state
+        .store
+        .add_items(&report, vec![item.clone()], vec![sealed], app.clock_today())
+        .unwrap();
+
+    let thread = app.thread(&app.login(&receipt).await).await;
+    assert!(
+        thread.contains("Een bericht dat niet geopend kon worden"),
+        "{thread}"
+    );
+    assert!(select_all(&thread, ".reply .reply-text").is_empty());
+    let record = app.state.store.get(&report).unwrap().unwrap();
+    assert_eq!(record.unreadable, [item.id]);
+    let cookie = app.desk_login("anna").await;
+    let page = app
+        .desk_get(&cookie, &format!("/desk/reports/{report}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("kon niet worden geopend door de melder"),
+        "{page}"
+    );
+}

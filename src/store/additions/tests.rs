@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::config::Argon2Settings;
-use crate::store::ItemKind;
 use crate::receipt::LookupKey;
 use crate::seal::{recipients_of, seal_bytes};
+use crate::store::ItemKind;
 use crate::store::Status;
 
 const TODAY: Day = Day(20_010);
@@ -34,6 +34,7 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
         previous: None,
         swap: None,
         removed: Vec::new(),
+        unreadable: Vec::new(),
     };
     store
         .create_report(&record, &LookupKey([7; 32]), vec![])

@@ -22,7 +22,8 @@ use crate::web::{Failure, PageError, PageLang, i18n};
 struct ReplyView {
     id: String,
     day: String,
-    text: String,
+    /// `None`: the reply did not open with the reporter's key (the desk has been told).
+    text: Option<String>,
 }
 
 #[derive(Serialize)]

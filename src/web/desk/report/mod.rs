@@ -22,6 +22,8 @@ struct ItemView {
     kind: String,
     /// The kind's key (`manifest`, `message`, …), for what the page offers to delete.
     kind_key: String,
+    /// A reply the reporter's key did not open.
+    unreadable: bool,
     size: u64,
     day: String,
     batch: u32,
@@ -64,6 +66,7 @@ pub async fn page(
                 id: i.id.to_string(),
                 kind: t(&format!("desk_kind_{kind_key}")),
                 kind_key,
+                unreadable: record.unreadable.contains(&i.id),
                 size: i.size,
                 day: i.day.iso(),
                 batch: i.batch,
