@@ -8,6 +8,7 @@ pub mod desks;
 pub mod identity;
 pub mod keygen;
 pub mod open;
+mod package;
 pub mod reseal;
 pub mod sanitize;
 pub mod transfer;

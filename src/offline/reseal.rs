@@ -5,7 +5,7 @@
 //! Plaintext exists only in memory, one chunk at a time, between decryptor and encryptor.
 
 use std::io::{BufReader, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -16,7 +16,7 @@ use super::identity::DeskIdentity;
 use sha2::{Digest, Sha256};
 
 use super::desks::Directory;
-use super::transfer::write_package;
+use super::package::write_package;
 use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::ItemId;
 use crate::seal::manifest::Manifest;
@@ -122,24 +122,6 @@ pub(super) fn reporter_recipient(
     })?;
     age::x25519::Recipient::from_str(&recipient)
         .map_err(|_| OfflineError::Hostile("the reporter recipient is not an age key".into()))
-}
-
-pub(super) fn create_new(path: &Path) -> Result<std::fs::File, OfflineError> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o644)
-        .open(path)
-        .map_err(|source| match source.kind() {
-            std::io::ErrorKind::AlreadyExists => OfflineError::Usage(format!(
-                "{} already exists; choose another --out (nothing is ever overwritten)",
-                path.display()
-            )),
-            _ => OfflineError::Write {
-                path: path.display().to_string(),
-                source,
-            },
-        })
 }
 
 pub(super) fn encryptor(

@@ -5,7 +5,6 @@
 //! declares the recipients it was sealed to, so the server can refuse one that does not match
 //! its configuration. The bundle is read with the checks of [`super::reseal`].
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -13,7 +12,8 @@ use sha2::{Digest, Sha256};
 use super::OfflineError;
 use super::desks::Directory;
 use super::identity::DeskIdentity;
-use super::reseal::{create_new, decryptor_for, encryptor, read_bundle, reporter_recipient};
+use super::package::{create_new, write_package};
+use super::reseal::{decryptor_for, encryptor, read_bundle, reporter_recipient};
 use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::DeskId;
 use crate::store::ItemKind;
@@ -89,39 +89,4 @@ fn reseal_one(
     writer.finish().and_then(|f| f.sync_all()).map_err(write)?;
     let bytes = std::fs::read(path).map_err(write)?;
     Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
-}
-
-pub(super) fn write_package(
-    manifest: &BundleManifest,
-    items: &[(BundleItem, PathBuf)],
-    out: &Path,
-) -> Result<(), OfflineError> {
-    let write = |source| OfflineError::Write {
-        path: out.display().to_string(),
-        source,
-    };
-    let mut builder = tar::Builder::new(std::io::BufWriter::new(create_new(out)?));
-    let json =
-        serde_json::to_vec_pretty(manifest).map_err(|e| OfflineError::Crypto(e.to_string()))?;
-    let mut append = |name: &str, data: &mut dyn Read, size: u64| {
-        let mut header = tar::Header::new_ustar();
-        header.set_entry_type(tar::EntryType::Regular);
-        header.set_mode(0o644);
-        header.set_size(size);
-        header.set_mtime(0);
-        header.set_path(name)?;
-        header.set_cksum();
-        builder.append(&header, data)
-    };
-    append("manifest.json", &mut json.as_slice(), json.len() as u64).map_err(write)?;
-    for (item, path) in items {
-        let mut file = std::fs::File::open(path).map_err(write)?;
-        append(&item.file_name(), &mut file, item.size).map_err(write)?;
-    }
-    builder
-        .into_inner()
-        .and_then(|mut w| w.flush().map(|_| w))
-        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
-        .and_then(|f| f.sync_all())
-        .map_err(write)
 }
