@@ -24,7 +24,9 @@ pub enum Role {
     Attachment,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One part of a submission. Its `Debug` leaves out the name and type the reporter's browser
+/// sent: they are for the desk's eyes only, and a debug print may reach a log.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ManifestItem {
     pub item: ItemId,
     pub role: Role,
@@ -36,6 +38,21 @@ pub struct ManifestItem {
     pub size: u64,
 }
 
+impl std::fmt::Debug for ManifestItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManifestItem")
+            .field("item", &self.item)
+            .field("role", &self.role)
+            .field("name", &self.name.as_ref().map(|_| "<hidden>"))
+            .field(
+                "content_type",
+                &self.content_type.as_ref().map(|_| "<hidden>"),
+            )
+            .field("size", &self.size)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: String,
@@ -45,4 +62,25 @@ pub struct Manifest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporter_recipient: Option<String>,
     pub items: Vec<ManifestItem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // issue 10, point 7: attachment names were printable through `Debug`.
+    #[test]
+    fn a_debug_print_of_a_manifest_shows_no_attachment_name_or_type() {
+        let item = ManifestItem {
+            item: ItemId::random(),
+            role: Role::Attachment,
+            name: Some("verslag Q3 (intern).pdf".into()),
+            content_type: Some("application/x-secret-type".into()),
+            size: 7,
+        };
+        let printed = format!("{item:?}");
+        assert!(!printed.contains("verslag"), "{printed}");
+        assert!(!printed.contains("x-secret-type"), "{printed}");
+        assert!(printed.contains("size: 7"), "{printed}");
+    }
 }

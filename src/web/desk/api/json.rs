@@ -60,11 +60,22 @@ pub struct ReportDetailJson {
     pub items: Vec<ItemJson>,
 }
 
-/// A reply typed by the officer; encrypted at once to the reporter and the desk.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A reply typed by the officer; encrypted at once to the reporter and the desk. Its `Debug`
+/// never shows the text (issue 10: plaintext in types that can be printed).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
     pub text: String,
+}
+
+impl std::fmt::Debug for ReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ReplyRequest {{ text: <{} characters> }}",
+            self.text.chars().count()
+        )
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,4 +102,17 @@ pub struct Transferred {
 pub struct BundleParams {
     /// Only items this officer has not downloaded yet.
     pub new: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    // issue 10, point 7: `ReplyRequest` derived `Debug` over the reply text.
+    #[test]
+    fn a_debug_print_of_a_typed_reply_shows_no_text() {
+        let request: super::ReplyRequest =
+            serde_json::from_str(r#"{"text": "Wij doen aangifte tegen de directeur"}"#).unwrap();
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("directeur"), "{printed}");
+        assert!(printed.contains("36 characters"), "{printed}");
+    }
 }
