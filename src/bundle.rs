@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::{DeskId, ItemId, ReportId};
 use crate::seal::TempPath;
+use crate::store::times::open_unnoticed;
 use crate::store::{ItemKind, ItemRecord, ReportRecord, Store};
 
 pub mod header;
@@ -81,7 +82,7 @@ fn hostile(why: impl Into<String>) -> BundleError {
 }
 
 fn sha256_of(path: &Path) -> io::Result<String> {
-    let mut file = BufReader::new(File::open(path)?);
+    let mut file = BufReader::new(open_unnoticed(path)?);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -152,7 +153,7 @@ pub fn write_bundle(
             &mut builder,
             &item.file_name(),
             item.size,
-            File::open(path)?,
+            open_unnoticed(&path)?,
         )?;
     }
     builder.into_inner()?.flush()?;

@@ -68,8 +68,9 @@ pub fn prepare(settings: &mut Settings) -> io::Result<()> {
 }
 
 fn load_or_create(path: &Path) -> io::Result<age::x25519::Identity> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => text
+    let read = crate::store::times::read_unnoticed(path).map(zeroize::Zeroizing::new);
+    match read {
+        Ok(bytes) => String::from_utf8_lossy(&bytes)
             .lines()
             .find(|l| l.starts_with("AGE-SECRET-KEY-"))
             .and_then(|l| l.trim().parse().ok())

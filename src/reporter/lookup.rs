@@ -237,7 +237,7 @@ fn own_messages(record: &ReportRecord) -> Vec<OwnMessage> {
 
 /// Decrypts one reply with the reporter's identity; `None` if it does not open.
 fn decrypt_reply(path: &Path, identity: &age::x25519::Identity) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
+    let file = crate::store::times::open_unnoticed(path).ok()?;
     let decryptor = age::Decryptor::new(std::io::BufReader::new(file)).ok()?;
     let reader = decryptor
         .decrypt(std::iter::once(identity as &dyn age::Identity))

@@ -60,6 +60,7 @@ impl TempPath {
     pub fn persist(mut self, target: &Path) -> io::Result<()> {
         if let Some(path) = self.0.take() {
             std::fs::rename(&path, target)?;
+            blur_folder_of(&path);
         }
         Ok(())
     }
@@ -68,8 +69,16 @@ impl TempPath {
 impl Drop for TempPath {
     fn drop(&mut self) {
         if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
+            let _ = std::fs::remove_file(&path);
+            blur_folder_of(&path);
         }
+    }
+}
+
+/// A file leaving `tmp/` changes the folder's time: set it back to a midnight.
+fn blur_folder_of(path: &Path) {
+    if let Some(folder) = path.parent() {
+        crate::store::times::blur_today([folder]);
     }
 }
 

@@ -2,15 +2,17 @@
 //! the install salt, and a small reserve file that keeps a start possible on a full disk.
 //!
 //! `File::sync_all` (fsync) makes a file's data durable; a rename or a removal only once its
-//! folder is fsync'd too, so every change here ends with the folder's fsync. File and folder
-//! times are set to the day, so they do not say when, to the second, a reporter acted.
+//! folder is fsync'd too, so every change here ends with the folder's fsync. Every change also
+//! ends by setting the changed folder's times back to a midnight, and every read goes through
+//! [`super::times`], so that no file or folder time says when, to the second, a reporter acted.
 
 use std::collections::HashSet;
-use std::fs::{File, FileTimes};
+use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use super::times::{self, blur, blur_today, list_unnoticed, midnight_of, read_unnoticed};
 use crate::domain::{Day, ItemId, ReportId};
 use crate::seal::Sealed;
 
@@ -33,6 +35,7 @@ impl Files {
         for dir in ["tmp", "reports"] {
             std::fs::create_dir_all(root.join(dir))?;
         }
+        blur_today([root.join("tmp"), root.join("reports"), root.to_owned()]);
         Ok(Files {
             root: root.to_owned(),
         })
@@ -67,16 +70,14 @@ impl Files {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
             Err(e) => return Err(e),
         };
-        let blurred = day_times(day);
+        let blurred = midnight_of(day);
         for file in files {
             let target = self.item_path(report, &file.id);
-            if let Some(path) = file.temp.path() {
-                File::options().write(true).open(path)?.set_times(blurred)?;
-            }
             file.temp.persist(&target)?;
+            blur(&target, blurred);
         }
         for folder in [&dir, &self.reports_dir(), &self.tmp_dir()] {
-            File::open(folder)?.set_times(blurred)?;
+            blur(folder, blurred);
         }
         sync_dir(&dir)?;
         if fresh_dir {
@@ -93,6 +94,7 @@ impl Files {
                 _ => {}
             }
         }
+        blur_today([self.report_dir(report)]);
         sync_dir(&self.report_dir(report))
     }
 
@@ -102,15 +104,17 @@ impl Files {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
+        blur_today([self.reports_dir()]);
         sync_dir(&self.reports_dir())
     }
 
     /// Empties `tmp/`: uploads and bundles a crash interrupted. Only the service does this, at
     /// start, when no upload of its own can be running.
     pub fn clear_tmp(&self) -> io::Result<()> {
-        for entry in std::fs::read_dir(self.tmp_dir())? {
-            std::fs::remove_file(entry?.path())?;
+        for name in list_unnoticed(&self.tmp_dir())? {
+            std::fs::remove_file(self.tmp_dir().join(name))?;
         }
+        blur_today([self.tmp_dir()]);
         Ok(())
     }
 
@@ -121,28 +125,26 @@ impl Files {
         &self,
         known: impl Fn(&ReportId) -> io::Result<Option<HashSet<String>>>,
     ) -> io::Result<()> {
-        for entry in std::fs::read_dir(self.reports_dir())? {
-            let entry = entry?;
-            let id = entry
-                .file_name()
-                .to_str()
-                .and_then(|name| name.parse::<ReportId>().ok());
+        for name in list_unnoticed(&self.reports_dir())? {
+            let path = self.reports_dir().join(&name);
+            let id = name.to_str().and_then(|n| n.parse::<ReportId>().ok());
             let names = match id {
                 Some(id) => known(&id)?,
                 None => None,
             };
             match names {
-                None => std::fs::remove_dir_all(entry.path())?,
-                Some(names) => sweep_folder(&entry.path(), "", &names)?,
+                None => std::fs::remove_dir_all(&path)?,
+                Some(names) => sweep_folder(&path, "", &names)?,
             }
         }
+        blur_today([self.reports_dir()]);
         Ok(())
     }
 
     /// The install-wide salt, created on first use (32 random bytes, mode 0600).
     pub fn install_salt(&self) -> io::Result<Vec<u8>> {
         let path = self.root.join("salt");
-        match std::fs::read(&path) {
+        match read_unnoticed(&path) {
             Ok(salt) if salt.len() == 32 => return Ok(salt),
             Ok(_) => {
                 return Err(io::Error::new(
@@ -166,7 +168,9 @@ impl Files {
     /// Gives back the reserve, so that a start on a full disk has room to open the database.
     /// True if there was one.
     pub fn release_reserve(&self) -> bool {
-        std::fs::remove_file(self.reserve_path()).is_ok()
+        let released = std::fs::remove_file(self.reserve_path()).is_ok();
+        blur_today([&self.root]);
+        released
     }
 
     /// Puts the reserve back when there is room for it; on a full disk it waits for a later try.
@@ -178,6 +182,7 @@ impl Files {
         if write_new(&path, &vec![0u8; RESERVE_BYTES]).is_err() {
             let _ = std::fs::remove_file(&path);
         }
+        blur_today([&path, &self.root]);
     }
 
     fn reserve_path(&self) -> PathBuf {
@@ -188,22 +193,24 @@ impl Files {
 /// Removes what `names` (paths relative to a report's folder, `previous/<item>.age` for kept
 /// ciphertexts) does not hold from `dir`; a sub-folder left empty goes too.
 fn sweep_folder(dir: &Path, prefix: &str, names: &HashSet<String>) -> io::Result<()> {
-    for file in std::fs::read_dir(dir)? {
-        let file = file?;
-        let name = format!("{prefix}{}", file.file_name().to_string_lossy());
-        if file.file_type()?.is_dir() && prefix.is_empty() {
-            sweep_folder(&file.path(), &format!("{name}/"), names)?;
-            if std::fs::read_dir(file.path())?.next().is_none() {
-                std::fs::remove_dir(file.path())?;
+    for file_name in list_unnoticed(dir)? {
+        let path = dir.join(&file_name);
+        let name = format!("{prefix}{}", file_name.to_string_lossy());
+        let is_dir = std::fs::symlink_metadata(&path)?.is_dir();
+        if is_dir && prefix.is_empty() {
+            sweep_folder(&path, &format!("{name}/"), names)?;
+            if list_unnoticed(&path)?.is_empty() {
+                std::fs::remove_dir(&path)?;
             }
         } else if !names.contains(&name) {
-            if file.file_type()?.is_dir() {
-                std::fs::remove_dir_all(file.path())?;
+            if is_dir {
+                std::fs::remove_dir_all(&path)?;
             } else {
-                std::fs::remove_file(file.path())?;
+                std::fs::remove_file(&path)?;
             }
         }
     }
+    blur_today([dir]);
     Ok(())
 }
 
@@ -235,18 +242,14 @@ pub fn create_whole(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     write_new(&temp, bytes)?;
     let linked = std::fs::hard_link(&temp, path);
     std::fs::remove_file(&temp)?;
+    blur_today([folder]);
     match linked {
         Ok(()) => {
+            times::blur_today([path]);
             sync_dir(folder)?;
             Ok(true)
         }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e),
     }
-}
-
-fn day_times(day: Day) -> FileTimes {
-    FileTimes::new()
-        .set_modified(day.as_system_time())
-        .set_accessed(day.as_system_time())
 }

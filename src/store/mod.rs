@@ -19,6 +19,7 @@ pub mod reseal;
 mod rows;
 mod schema;
 mod staging;
+pub mod times;
 
 use std::io;
 use std::path::{Path, PathBuf};

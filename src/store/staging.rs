@@ -5,6 +5,7 @@
 use std::io;
 
 use super::files::{Files, sync_dir};
+use super::times::{blur_today, list_unnoticed};
 use crate::domain::{Day, ItemId, ReportId};
 use crate::seal::Sealed;
 
@@ -22,8 +23,11 @@ impl Files {
         let dir = self.report_dir(report).join(sub);
         std::fs::create_dir(&dir)?;
         for file in files {
-            file.temp.persist(&dir.join(format!("{}.age", file.id)))?;
+            let target = dir.join(format!("{}.age", file.id));
+            file.temp.persist(&target)?;
+            blur_today([target]);
         }
+        blur_today([&dir, &self.report_dir(report)]);
         sync_dir(&dir)?;
         sync_dir(&self.report_dir(report))
     }
@@ -34,6 +38,7 @@ impl Files {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
+        blur_today([self.report_dir(report)]);
         sync_dir(&self.report_dir(report))
     }
 
@@ -59,9 +64,7 @@ impl Files {
                 _ => {}
             }
         }
-        for entry in std::fs::read_dir(&from)? {
-            let entry = entry?;
-            let name = entry.file_name();
+        for name in list_unnoticed(&from)? {
             let target = dir.join(&name);
             let kept = aside.join(&name);
             let is_kept = keep
@@ -70,13 +73,15 @@ impl Files {
             if is_kept && !kept.exists() && target.exists() {
                 std::fs::rename(&target, &kept)?;
             }
-            std::fs::rename(entry.path(), &target)?;
+            std::fs::rename(from.join(&name), &target)?;
         }
         if !keep.is_empty() {
+            blur_today([&aside]);
             sync_dir(&aside)?;
         }
         sync_dir(&dir)?;
         std::fs::remove_dir(&from)?;
+        blur_today([&dir]);
         sync_dir(&dir)
     }
 }

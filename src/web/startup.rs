@@ -99,6 +99,14 @@ impl Application {
             other => other,
         }
         .map_err(|e| StartError::Officers(e.to_string()))?;
+        // Starting made folders and files at the top of the data folder (the lock, the demo
+        // keys): their times are set back to a midnight like every other.
+        let data = &settings.data;
+        crate::store::times::blur_today([
+            data.join("serve.lock"),
+            data.join("demo-keys"),
+            data.clone(),
+        ]);
         let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
             addr: settings.listen,
             source,

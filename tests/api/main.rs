@@ -8,6 +8,7 @@ mod desk_gates;
 mod desk_helpers;
 mod desk_login;
 mod desk_work;
+mod file_times;
 mod followup;
 mod followup_status;
 mod headers;

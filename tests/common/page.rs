@@ -80,3 +80,13 @@ pub async fn open_thread(client: &reqwest::Client, base: &str, receipt: &str) ->
     assert_eq!(thread.status(), 200);
     thread.text().await.unwrap()
 }
+
+/// The values of every hidden input named `name`.
+pub fn hidden_all(html: &str, name: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("input[name={name}]")).unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr("value"))
+        .map(str::to_owned)
+        .collect()
+}

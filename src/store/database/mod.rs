@@ -138,23 +138,18 @@ impl Database {
             .map_err(DbError::from)?;
         let value = work(&transaction)?;
         transaction.commit().map_err(DbError::from)?;
-        self.blur_times();
         Ok(value)
     }
 
-    /// Sets the database's file and folder times to the start of today (UTC): they change on
-    /// every write, and must not say when, to the second, the last tip came. Best effort: a
-    /// time that could not be set loses nothing. (The inode change time cannot be set.)
+    /// Sets the database's file and folder times to the start of today (UTC): writes change
+    /// them, and reads set the files' access times; they must not say when, to the second, the
+    /// last tip came. Done each time a connection comes back to the pool, so after every read
+    /// and write. (The inode change time cannot be set.)
     ///
     /// By path, never through a file of our own: closing any descriptor of the database file
     /// would drop every POSIX lock this process holds on it, SQLite's included, and another
     /// process would then take this one's snapshot for unused and truncate the WAL under it.
     fn blur_times(&self) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let midnight =
-            filetime::FileTime::from_unix_time(i64::try_from(now - now % 86_400).unwrap_or(0), 0);
         let beside = |suffix: &str| {
             let mut name = self.path.clone().into_os_string();
             name.push(suffix);
@@ -167,10 +162,7 @@ impl Database {
             beside("-shm"),
             folder,
         ];
-        for path in all.into_iter().flatten() {
-            // utimensat on the path (`set_file_times` of this crate opens the file instead).
-            let _ = filetime::set_symlink_file_times(&path, midnight, midnight);
-        }
+        crate::store::times::blur_today(all.into_iter().flatten());
     }
 
     /// Runs `work` in one read transaction: everything it reads comes from one snapshot.
@@ -247,6 +239,15 @@ impl Database {
             )?;
             Ok(())
         })
+    }
+}
+
+impl Drop for Database {
+    /// The last connection to close removes the `-wal` and `-shm` files, which changes the
+    /// folder's time once more.
+    fn drop(&mut self) {
+        lock(&self.idle).clear();
+        self.blur_times();
     }
 }
 

@@ -47,6 +47,8 @@ impl Drop for Pooled<'_> {
                 *lock(&self.database.opened) -= 1;
             }
         }
+        // Whatever the connection read or wrote set the files' times.
+        self.database.blur_times();
         self.database.returned.notify_one();
     }
 }
