@@ -12,4 +12,5 @@ mod crash;
 mod crash_load;
 mod durability;
 mod full_disk;
+mod no_plaintext;
 mod plugin;

@@ -26,6 +26,11 @@ impl ApiFailure {
         ApiFailure(StatusCode::BAD_REQUEST, why.to_owned())
     }
 
+    /// 415: a body of a type this route does not take (it was not read).
+    pub fn unsupported_type(why: &str) -> ApiFailure {
+        ApiFailure(StatusCode::UNSUPPORTED_MEDIA_TYPE, why.to_owned())
+    }
+
     /// No token, or one that is unknown, revoked, or whose officer is gone.
     pub fn unauthorized() -> ApiFailure {
         ApiFailure(

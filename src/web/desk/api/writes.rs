@@ -32,7 +32,8 @@ enum ReplyBody {
     responses((status = 201, description = "Reply stored, encrypted", body = Created),
               (status = 400, description = "Empty, too long, or not a reply package for this report and desk", body = ApiError),
               (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 404, description = "No such report at this desk", body = ApiError),
+              (status = 415, description = "Neither JSON nor a package", body = ApiError)),
     security(("bearer" = [])))]
 pub async fn reply(
     officer: ApiOfficer,
@@ -42,18 +43,23 @@ pub async fn reply(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
     let id = path.into_inner();
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let body = if is_json {
-        let bytes = upload::body_in_memory(payload, json_max(REPLY_MAX)).await;
-        ReplyBody::Typed(bytes.map_err(upload_failure)?)
-    } else {
-        let tmp = state.store.tmp_dir();
-        let file = upload::raw_body(payload, &tmp, SEALED_REPLY_MAX).await;
-        ReplyBody::Sealed(file.map_err(upload_failure)?)
+    let body = match content_type(&req).as_deref() {
+        Some("application/json") => {
+            let bytes = upload::body_in_memory(payload, json_max(REPLY_MAX)).await;
+            ReplyBody::Typed(bytes.map_err(upload_failure)?)
+        }
+        Some("application/octet-stream" | "application/x-tar") => {
+            let tmp = state.store.tmp_dir();
+            let file = upload::raw_body(payload, &tmp, SEALED_REPLY_MAX).await;
+            ReplyBody::Sealed(file.map_err(upload_failure)?)
+        }
+        // Anything else may be a typed reply under the wrong name (curl's default is a form):
+        // it is refused unread, so it never reaches the disk as a "package".
+        _ => {
+            return Err(ApiFailure::unsupported_type(
+                "send {\"text\": \"…\"} as application/json, or a package from meldpunt seal-reply as application/octet-stream",
+            ));
+        }
     };
     let created = officer
         .work(&state, move |desk| {
@@ -158,12 +164,24 @@ pub async fn take_back(
     Ok(HttpResponse::Ok().json(Transferred { desk }))
 }
 
-/// A body that could not be taken: the disk is full (507), or it was broken or too large (400).
+/// The essence of the request's content type (`application/json`, without parameters), in
+/// lower case.
+fn content_type(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim();
+    Some(essence.to_ascii_lowercase())
+}
+
+/// A body that could not be taken: the disk is full (507), or it was broken, too large or not a
+/// package (400).
 pub(super) fn upload_failure(e: FileUploadError) -> ApiFailure {
     match e {
         FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
             ApiFailure::from(DeskError::DiskFull)
         }
+        FileUploadError::NotPackage => ApiFailure::bad_request(
+            "the body is not a package (a tar archive from meldpunt seal-reply or transfer); nothing was stored",
+        ),
         _ => ApiFailure::bad_request("the body could not be read or is too large"),
     }
 }

@@ -98,6 +98,7 @@ fn upload_failure(state: &AppState, lang: PageLang, error: FileUploadError) -> P
     match error {
         FileUploadError::Malformed => state.fail(lang, Failure::Malformed),
         FileUploadError::TooLarge => state.fail(lang, Failure::Invalid("desk_err_upload_large")),
+        FileUploadError::NotPackage => state.fail(lang, Failure::Invalid("desk_err_not_package")),
         FileUploadError::Io(e) => state.fail(lang, Failure::Internal(e.to_string())),
     }
 }
