@@ -340,7 +340,7 @@ async fn uploads_to_another_desks_report_answer_like_a_missing_report() {
             .text()
             .await
             .unwrap()
-            .contains("geen antwoordpakket")
+            .contains("geen pakket van meldpunt")
     );
     assert_eq!(
         w.app

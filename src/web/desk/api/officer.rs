@@ -17,6 +17,15 @@ use crate::web::state::AppState;
 pub struct ApiOfficer(pub Actor);
 
 impl ApiOfficer {
+    /// Answers 404 unless report `id` is at this officer's desk: checked before a body is read,
+    /// so another desk's report answers exactly like a missing one, whatever the body holds.
+    pub async fn sees(&self, state: &AppState, id: &str) -> Result<(), ApiFailure> {
+        let id = id.to_owned();
+        ApiOfficer(self.0.clone())
+            .work(state, move |desk| desk.report(&id).map(|_| ()))
+            .await
+    }
+
     /// Runs blocking desk work as this officer, off the async threads.
     pub async fn work<T: Send + 'static>(
         self,

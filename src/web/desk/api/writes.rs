@@ -43,6 +43,7 @@ pub async fn reply(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
     let id = path.into_inner();
+    officer.sees(&state, &id).await?;
     let body = match content_type(&req).as_deref() {
         Some("application/json") => {
             let bytes = upload::body_in_memory(payload, json_max(REPLY_MAX)).await;
@@ -127,6 +128,7 @@ pub async fn transfer(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
     let id = path.into_inner();
+    officer.sees(&state, &id).await?;
     let max = state.installation().package_max;
     let package = upload::raw_body(payload, &state.store.tmp_dir(), max)
         .await

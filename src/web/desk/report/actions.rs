@@ -125,14 +125,12 @@ pub async fn reply_sealed(
     session: DeskSession,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    with_report(&state, lang, &session, id.clone(), |_, _| Ok(())).await?;
     let file = checked_upload(&state, lang, &session, payload, SEALED_REPLY_MAX).await?;
-    act(
-        &state,
-        lang,
-        &session,
-        path.into_inner(),
-        move |desk, record| desk.reply_sealed(&record, file),
-    )
+    act(&state, lang, &session, id, move |desk, record| {
+        desk.reply_sealed(&record, file)
+    })
     .await
 }
 
@@ -144,8 +142,10 @@ pub async fn transfer(
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
     let max = state.installation().package_max;
-    let file = checked_upload(&state, lang, &session, payload, max).await?;
     let id = path.into_inner();
+    // Another desk's report answers like a missing one before the body is looked at.
+    with_report(&state, lang, &session, id.clone(), |_, _| Ok(())).await?;
+    let file = checked_upload(&state, lang, &session, payload, max).await?;
     with_report(&state, lang, &session, id, move |desk, record| {
         desk.transfer(&record, file)
     })
