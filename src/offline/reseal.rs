@@ -115,6 +115,7 @@ pub(super) fn reporter_recipient(
         .take(4 * 1024 * 1024)
         .read_to_end(&mut json)
         .map_err(|_| OfflineError::Hostile("the tip manifest does not decrypt".into()))?;
+    crate::seal::padding::strip_text(&mut json);
     let manifest: Manifest = serde_json::from_slice(&json)
         .map_err(|_| OfflineError::Hostile("the tip manifest is not valid".into()))?;
     let recipient = manifest.reporter_recipient.ok_or_else(|| {
@@ -191,7 +192,7 @@ pub fn seal_reply(
     write_package(&manifest, &files, out)
 }
 
-/// The ciphertext of a short text (a reply), made in memory.
+/// The ciphertext of a short text (a reply), padded to its size bucket, made in memory.
 fn seal_in_memory(
     recipients: &[&dyn age::Recipient],
     plain: &[u8],
@@ -201,7 +202,9 @@ fn seal_in_memory(
     let mut writer = encryptor(recipients)?
         .wrap_output(&mut sealed)
         .map_err(fail)?;
-    writer.write_all(plain).map_err(fail)?;
+    writer
+        .write_all(&crate::seal::padding::padded(plain))
+        .map_err(fail)?;
     writer.finish().map_err(fail)?;
     Ok(sealed)
 }

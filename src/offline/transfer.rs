@@ -84,8 +84,10 @@ fn reseal_one(
     let mut reader = decryptor_for(received, identity)?;
     let file = create_new(path)?;
     let mut writer = encryptor(recipients)?.wrap_output(file).map_err(write)?;
-    std::io::copy(&mut reader, &mut writer)
+    let copied = std::io::copy(&mut reader, &mut writer)
         .map_err(|_| OfflineError::Hostile(format!("item {} is damaged", received.item.id)))?;
+    // Items sealed before padding came in get their bucket now; padded ones already fill theirs.
+    crate::seal::padding::write_padding(&mut writer, copied).map_err(write)?;
     writer.finish().and_then(|f| f.sync_all()).map_err(write)?;
     let bytes = std::fs::read(path).map_err(write)?;
     Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretBox};
+use zeroize::Zeroizing;
 
 use super::error::ReporterError;
 use super::reception::{Reception, blocking};
@@ -69,10 +70,11 @@ pub struct Thread {
 }
 
 /// A reply of the desk; `text` is `None` when it does not open with the reporter's identity.
+/// The text is wiped from memory when the reply is dropped.
 pub struct Reply {
     pub id: ItemId,
     pub day: Day,
-    pub text: Option<String>,
+    pub text: Option<Zeroizing<String>>,
 }
 
 /// One of the reporter's own submissions: the day it came in and its size, never its content.
@@ -235,14 +237,16 @@ fn own_messages(record: &ReportRecord) -> Vec<OwnMessage> {
     batches.into_values().collect()
 }
 
-/// Decrypts one reply with the reporter's identity; `None` if it does not open.
-fn decrypt_reply(path: &Path, identity: &age::x25519::Identity) -> Option<String> {
+/// Decrypts one reply with the reporter's identity, without its padding; `None` if it does not
+/// open. Neither the bytes nor the text outlive their use unwiped.
+fn decrypt_reply(path: &Path, identity: &age::x25519::Identity) -> Option<Zeroizing<String>> {
     let file = crate::store::times::open_unnoticed(path).ok()?;
     let decryptor = age::Decryptor::new(std::io::BufReader::new(file)).ok()?;
     let reader = decryptor
         .decrypt(std::iter::once(identity as &dyn age::Identity))
         .ok()?;
-    let mut text = zeroize::Zeroizing::new(Vec::new());
-    reader.take(REPLY_DISPLAY_MAX).read_to_end(&mut text).ok()?;
-    Some(String::from_utf8_lossy(&text).into_owned())
+    let mut bytes = Zeroizing::new(Vec::new());
+    reader.take(REPLY_DISPLAY_MAX).read_to_end(&mut bytes).ok()?;
+    crate::seal::padding::strip_text(&mut bytes);
+    Some(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
 }

@@ -4,9 +4,11 @@
 //! [`SealedFile`] wraps a temporary file in the data folder's `tmp/` with an age stream writer;
 //! callers feed it plaintext chunk by chunk and never hold more than one chunk. The temporary file
 //! is removed when the value is dropped unfinished, so an interrupted upload leaves nothing behind.
-//! [`manifest`] holds the encrypted description of a submission (attachment names, types, sizes).
+//! [`manifest`] holds the encrypted description of a submission (attachment names, types, sizes);
+//! [`padding`] pads every item to a size bucket inside the stream, before it is finished.
 
 pub mod manifest;
+pub mod padding;
 mod recipient;
 
 use std::fs::File;
@@ -132,8 +134,10 @@ impl SealedFile {
         self.plaintext_len
     }
 
-    /// Writes the last chunk and makes the file durable (fsync).
-    pub fn finish(self) -> Result<Sealed, SealError> {
+    /// Pads the plaintext to its size bucket, writes the last chunk and makes the file durable
+    /// (fsync).
+    pub fn finish(mut self) -> Result<Sealed, SealError> {
+        padding::write_padding(&mut self.writer, self.plaintext_len)?;
         let buffered = self.writer.finish()?;
         let file = buffered.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -174,7 +178,9 @@ mod tests {
         let bytes = std::fs::read(sealed.temp.path().unwrap()).unwrap();
         assert!(bytes.starts_with(b"age-encryption.org/v1"));
         assert!(!bytes.windows(6).any(|w| w == b"secret"));
-        let plain = age::decrypt(&identity, &bytes).unwrap();
+        let mut plain = age::decrypt(&identity, &bytes).unwrap();
+        assert_eq!(plain.len(), 4096, "padded to the 4 KiB floor");
+        padding::strip_text(&mut plain);
         assert_eq!(plain, b"the secret tip, in two chunks");
         assert_eq!(sealed.plaintext_len, 29);
     }

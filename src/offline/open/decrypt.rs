@@ -64,7 +64,8 @@ fn reason(e: age::DecryptError) -> String {
     }
 }
 
-/// Decrypts a small item into memory (at most `max` bytes).
+/// Decrypts a small text item into memory (at most `max` bytes, padding included), without its
+/// padding.
 pub(super) fn read_small(
     blob: &Blob,
     identity: &DeskIdentity,
@@ -79,6 +80,8 @@ pub(super) fn read_small(
     if bytes.len() as u64 > max {
         return Err(format!("decrypts to more than {max} bytes"));
     }
+    // Small items are texts (JSON): their padding is the trailing zeros.
+    crate::seal::padding::strip_text(&mut bytes);
     Ok(bytes)
 }
 
@@ -89,45 +92,142 @@ fn damaged(after: u64, e: &io::Error) -> String {
     )
 }
 
-/// Streams `plain` into the new `file` at `path`. On a refusal the file is removed; an `Err` is
-/// a failure of this machine (disk full), which stops the whole run.
+/// Where a decrypted item ends: every item is padded with zeros to a size bucket
+/// ([`crate::seal::padding`]), and the padding must not reach the officer's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cut {
+    /// The size the submission's encrypted manifest gives: exactly that many bytes, and
+    /// everything after them must be zeros.
+    Exact(u64),
+    /// A text (a reply, a message whose manifest did not open): trailing zeros are padding.
+    Text,
+    /// An attachment of unknown size: written whole, padding and all.
+    Whole,
+}
+
+/// Streams `plain` into the new `file` at `path`, cut as `cut` says. On a refusal the file is
+/// removed; an `Err` is a failure of this machine (disk full), which stops the whole run.
 pub(super) fn fill(
     mut plain: impl Read,
-    mut file: File,
+    file: File,
     path: &Path,
     budget: &mut Budget,
+    cut: Cut,
 ) -> io::Result<Outcome> {
     let mut buf = Zeroizing::new(vec![0u8; 64 * 1024]);
-    let mut written = 0u64;
+    let mut sink = Sink {
+        file,
+        written: 0,
+        zeros_held: 0,
+        seen: 0,
+    };
     let refused = loop {
         let n = match plain.read(&mut buf) {
-            Ok(0) => break None,
+            Ok(0) => break sink.end(cut),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => break Some(damaged(written, &e)),
+            Err(e) => break Some(damaged(sink.seen, &e)),
         };
-        let total = written.saturating_add(n as u64);
-        if total > budget.left {
-            budget.exhausted = true;
-            break Some("goes over the --max-mib budget; writing stopped".to_owned());
+        match sink.take(buf.get(..n).unwrap_or_default(), cut, budget) {
+            Ok(None) => {}
+            Ok(Some(why)) => break Some(why),
+            Err(e) => {
+                drop(sink);
+                let _ = std::fs::remove_file(path);
+                return Err(e);
+            }
         }
-        if let Err(e) = file.write_all(buf.get(..n).unwrap_or_default()) {
-            drop(file);
-            let _ = std::fs::remove_file(path);
-            return Err(e);
-        }
-        written = total;
     };
     match refused {
         None => {
-            file.sync_all()?;
-            budget.left = budget.left.saturating_sub(written);
-            Ok(Outcome::Wrote(written))
+            sink.file.sync_all()?;
+            budget.left = budget.left.saturating_sub(sink.written);
+            Ok(Outcome::Wrote(sink.written))
         }
         Some(why) => {
-            drop(file);
+            drop(sink);
             std::fs::remove_file(path)?;
             Ok(Outcome::Refused(format!("{why}; partial file removed")))
+        }
+    }
+}
+
+/// The officer's file being written, and how far the plaintext has come.
+struct Sink {
+    file: File,
+    /// Bytes in the file.
+    written: u64,
+    /// Zeros read but not yet written: padding if nothing but zeros follows ([`Cut::Text`]).
+    zeros_held: u64,
+    /// Plaintext bytes read, padding included.
+    seen: u64,
+}
+
+impl Sink {
+    /// Takes the next decrypted chunk; `Some` is why the item is refused.
+    fn take(&mut self, chunk: &[u8], cut: Cut, budget: &mut Budget) -> io::Result<Option<String>> {
+        let start = self.seen;
+        self.seen = self.seen.saturating_add(chunk.len() as u64);
+        let keep: &[u8] = match cut {
+            Cut::Whole => chunk,
+            Cut::Exact(size) => {
+                let inside = usize::try_from(size.saturating_sub(start)).unwrap_or(usize::MAX);
+                let (keep, padding) = chunk.split_at(inside.min(chunk.len()));
+                if padding.iter().any(|b| *b != 0) {
+                    return Ok(Some(format!(
+                        "goes on past the {size} bytes its manifest gives with bytes that are not padding"
+                    )));
+                }
+                keep
+            }
+            Cut::Text => {
+                let Some(last) = chunk.iter().rposition(|b| *b != 0) else {
+                    self.zeros_held = self.zeros_held.saturating_add(chunk.len() as u64);
+                    return Ok(None);
+                };
+                let held = std::mem::take(&mut self.zeros_held);
+                if let Some(why) = self.write_zeros(held, budget)? {
+                    return Ok(Some(why));
+                }
+                self.zeros_held = (chunk.len() - last - 1) as u64;
+                chunk.get(..=last).unwrap_or_default()
+            }
+        };
+        self.write(keep, budget)
+    }
+
+    fn write_zeros(&mut self, mut n: u64, budget: &mut Budget) -> io::Result<Option<String>> {
+        const ZEROS: [u8; 4096] = [0; 4096];
+        while n > 0 {
+            let step = n.min(ZEROS.len() as u64);
+            // `step` is at most 4096: within ZEROS.
+            if let Some(why) = self.write(ZEROS.get(..step as usize).unwrap_or_default(), budget)? {
+                return Ok(Some(why));
+            }
+            n -= step;
+        }
+        Ok(None)
+    }
+
+    fn write(&mut self, bytes: &[u8], budget: &mut Budget) -> io::Result<Option<String>> {
+        let total = self.written.saturating_add(bytes.len() as u64);
+        if total > budget.left {
+            budget.exhausted = true;
+            return Ok(Some("goes over the --max-mib budget; writing stopped".to_owned()));
+        }
+        self.file.write_all(bytes)?;
+        self.written = total;
+        Ok(None)
+    }
+
+    /// The stream ended cleanly; `Some` if it ended before the size the manifest gives.
+    fn end(&self, cut: Cut) -> Option<String> {
+        match cut {
+            Cut::Exact(size) if self.seen < size => Some(format!(
+                "ends after {} of the {size} bytes its manifest gives",
+                self.seen
+            )),
+            _ => None,
         }
     }
 }
@@ -142,10 +242,53 @@ mod tests {
         plain: &[u8],
         budget: &mut Budget,
     ) -> (Outcome, std::path::PathBuf, tempfile::TempDir) {
+        fill_cut(plain, budget, Cut::Whole)
+    }
+
+    fn fill_cut(
+        plain: &[u8],
+        budget: &mut Budget,
+        cut: Cut,
+    ) -> (Outcome, std::path::PathBuf, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.bin");
         let file = super::super::create_private(&path).unwrap();
-        (fill(plain, file, &path, budget).unwrap(), path, dir)
+        (fill(plain, file, &path, budget, cut).unwrap(), path, dir)
+    }
+
+    fn padded(plain: &[u8]) -> Vec<u8> {
+        crate::seal::padding::padded(plain).to_vec()
+    }
+
+    #[test]
+    fn an_exact_cut_restores_the_bytes_even_when_they_end_in_zeros() {
+        let plain = [7u8, 0, 0, 9, 0, 0];
+        let (outcome, path, _dir) =
+            fill_cut(&padded(&plain), &mut Budget::new(1 << 20), Cut::Exact(6));
+        assert!(matches!(outcome, Outcome::Wrote(6)));
+        assert_eq!(std::fs::read(&path).unwrap(), plain);
+    }
+
+    #[test]
+    fn bytes_after_the_manifest_size_that_are_not_zeros_are_refused() {
+        let mut bytes = padded(b"abc");
+        bytes[4000] = 1;
+        let (outcome, path, _dir) = fill_cut(&bytes, &mut Budget::new(1 << 20), Cut::Exact(3));
+        assert!(matches!(outcome, Outcome::Refused(why) if why.contains("not padding")));
+        assert!(!path.exists());
+        let (short, _, _dir) = fill_cut(b"abc", &mut Budget::new(1 << 20), Cut::Exact(10));
+        assert!(matches!(short, Outcome::Refused(why) if why.contains("ends after 3")));
+    }
+
+    #[test]
+    fn a_text_cut_drops_only_trailing_zeros_across_chunks() {
+        let mut text = vec![b'a'; 70_000];
+        text.extend([0u8; 5]);
+        text.push(b'z');
+        let (outcome, path, _dir) =
+            fill_cut(&padded(&text), &mut Budget::new(1 << 20), Cut::Text);
+        assert!(matches!(outcome, Outcome::Wrote(70_006)));
+        assert_eq!(std::fs::read(&path).unwrap(), text);
     }
 
     #[test]

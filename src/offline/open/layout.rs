@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::decrypt::{self, Budget, Outcome, SUBMISSION_MANIFEST_MAX};
+use super::decrypt::{self, Budget, Cut, Outcome, SUBMISSION_MANIFEST_MAX};
 use super::report::OpenReport;
 use super::verify::{Verified, describe};
 use super::{create_private, create_private_dir};
@@ -31,8 +31,16 @@ const MANIFEST: &str = "manifest.json";
 /// in ways [`NameBook`] does not know about gets here at all).
 const CREATE_TRIES: u32 = 16;
 
-/// Attachment names from the submission manifests, by submission number and item.
-type Names = HashMap<(u32, ItemId), Option<String>>;
+/// What the submission manifests say of each part, by submission number and item.
+type Entries = HashMap<(u32, ItemId), Entry>;
+
+/// One part as its submission's encrypted manifest describes it.
+struct Entry {
+    /// The attachment's name as the browser sent it (unsanitised).
+    name: Option<String>,
+    /// The exact plaintext size: what is left after it is padding.
+    size: u64,
+}
 
 /// Decrypts every verified item into `out`; refusals go into `report`.
 pub(super) fn write_all(
@@ -43,7 +51,7 @@ pub(super) fn write_all(
     budget: u64,
     report: &mut OpenReport,
 ) -> Result<(), OfflineError> {
-    let names = read_submission_manifests(&verified, identity, report);
+    let entries = read_submission_manifests(&verified, identity, report);
     let flat = verified
         .iter()
         .all(|v| v.item.kind.is_reply() || v.item.batch == 0);
@@ -67,21 +75,23 @@ pub(super) fn write_all(
     let mut desk_copies_per_day: HashMap<&str, u32> = HashMap::new();
     for v in order {
         let folder = submission_folder(flat, v.item.batch);
+        let entry = entries.get(&(v.item.batch, v.item.id.clone()));
+        let exact = entry.map(|e| Cut::Exact(e.size));
         match v.item.kind {
-            ItemKind::Message => writer.write(v, &folder, Choice::Message)?,
+            ItemKind::Message => {
+                writer.write(v, &folder, Choice::Message, exact.unwrap_or(Cut::Text))?;
+            }
             ItemKind::Attachment => {
-                let raw = names
-                    .get(&(v.item.batch, v.item.id.clone()))
-                    .cloned()
-                    .flatten();
-                let name = safe_name(raw.as_deref().unwrap_or(FALLBACK));
-                writer.write(v, &folder, Choice::Named(name))?;
+                let raw = entry.and_then(|e| e.name.as_deref());
+                let name = safe_name(raw.unwrap_or(FALLBACK));
+                writer.write(v, &folder, Choice::Named(name), exact.unwrap_or(Cut::Whole))?;
             }
             ItemKind::Reply => {
                 let day = plain_day(&v.item.day);
                 let n = replies_per_day.entry(day).or_default();
                 *n += 1;
-                writer.write(v, REPLIES, Choice::Named(format!("{day}-{n}.txt")))?;
+                let name = Choice::Named(format!("{day}-{n}.txt"));
+                writer.write(v, REPLIES, name, Cut::Text)?;
             }
             // The desk's copy of a reply: the same text, kept when the reporter deleted theirs.
             ItemKind::DeskCopy => {
@@ -89,7 +99,7 @@ pub(super) fn write_all(
                 let n = desk_copies_per_day.entry(day).or_default();
                 *n += 1;
                 let name = format!("{day}-{n}-desk-copy.txt");
-                writer.write(v, REPLIES, Choice::Named(name))?;
+                writer.write(v, REPLIES, Choice::Named(name), Cut::Text)?;
             }
             ItemKind::Manifest => {}
         }
@@ -120,8 +130,8 @@ fn read_submission_manifests(
     verified: &[Verified],
     identity: &DeskIdentity,
     report: &mut OpenReport,
-) -> Names {
-    let mut names = Names::new();
+) -> Entries {
+    let mut entries = Entries::new();
     let mut seen = BTreeSet::new();
     for v in verified
         .iter()
@@ -134,19 +144,24 @@ fn read_submission_manifests(
         }
         match read_submission(v, identity) {
             Ok(submission) => {
-                for entry in submission.items {
-                    if entry.role == Role::Attachment {
-                        names.insert((v.item.batch, entry.item), entry.name);
-                    }
+                for item in submission.items {
+                    let name = (item.role == Role::Attachment).then_some(item.name).flatten();
+                    let entry = Entry {
+                        name,
+                        size: item.size,
+                    };
+                    entries.insert((v.item.batch, item.item), entry);
                 }
             }
             Err(why) => report.refuse(
                 what,
-                format!("{why}; attachments of this submission keep no names"),
+                format!(
+                    "{why}; attachments of this submission keep no names and may end in zero padding"
+                ),
             ),
         }
     }
-    names
+    entries
 }
 
 fn read_submission(v: &Verified, identity: &DeskIdentity) -> Result<Manifest, String> {
@@ -208,7 +223,13 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn write(&mut self, v: &Verified, folder: &str, choice: Choice) -> Result<(), OfflineError> {
+    fn write(
+        &mut self,
+        v: &Verified,
+        folder: &str,
+        choice: Choice,
+        cut: Cut,
+    ) -> Result<(), OfflineError> {
         let what = describe(&v.item);
         if self.budget.exhausted {
             self.report
@@ -224,7 +245,7 @@ impl Writer<'_> {
             }
         };
         let (rel, path, file) = self.create(folder, &choice)?;
-        match decrypt::fill(plain, file, &path, &mut self.budget)
+        match decrypt::fill(plain, file, &path, &mut self.budget, cut)
             .map_err(|e| write_error(&path, e))?
         {
             Outcome::Wrote(bytes) => self.report.wrote(rel, bytes),

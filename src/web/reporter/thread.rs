@@ -19,11 +19,12 @@ use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
 #[derive(Serialize)]
-struct ReplyView {
+struct ReplyView<'a> {
     id: String,
     day: String,
     /// `None`: the reply did not open with the reporter's key (the desk has been told).
-    text: Option<String>,
+    /// Borrowed, so the only long-lived copy stays in the reply's wiped buffer.
+    text: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -74,11 +75,11 @@ fn fill(ctx: &mut tera::Context, lang: PageLang, thread: Thread) {
     let record = &report.record;
     let status = i18n::text(lang.lang, &status_key(record));
     let replies: Vec<ReplyView> = replies
-        .into_iter()
+        .iter()
         .map(|r| ReplyView {
             id: r.id.to_string(),
             day: r.day.iso(),
-            text: r.text,
+            text: r.text.as_deref().map(String::as_str),
         })
         .collect();
     let messages: Vec<MessageView> = messages
