@@ -20,6 +20,7 @@ use super::package::write_package;
 use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::ItemId;
 use crate::seal::manifest::Manifest;
+use crate::seal::padding::{self, HeaderTap};
 use crate::store::ItemKind;
 
 /// Largest bundle read here (ciphertext bytes), and largest reply typed offline.
@@ -115,7 +116,7 @@ pub(super) fn reporter_recipient(
         .take(4 * 1024 * 1024)
         .read_to_end(&mut json)
         .map_err(|_| OfflineError::Hostile("the tip manifest does not decrypt".into()))?;
-    crate::seal::padding::strip_text(&mut json);
+    padding::strip_text(&mut json);
     let manifest: Manifest = serde_json::from_slice(&json)
         .map_err(|_| OfflineError::Hostile("the tip manifest is not valid".into()))?;
     let recipient = manifest.reporter_recipient.ok_or_else(|| {
@@ -198,13 +199,10 @@ fn seal_in_memory(
     plain: &[u8],
 ) -> Result<Vec<u8>, OfflineError> {
     let fail = |e: std::io::Error| OfflineError::Crypto(e.to_string());
-    let mut sealed = Vec::new();
-    let mut writer = encryptor(recipients)?
-        .wrap_output(&mut sealed)
-        .map_err(fail)?;
+    let (tap, slack) = HeaderTap::new(Vec::new());
+    let mut writer = encryptor(recipients)?.wrap_output(tap).map_err(fail)?;
     writer
-        .write_all(&crate::seal::padding::padded(plain))
+        .write_all(&padding::padded(plain, slack.get()))
         .map_err(fail)?;
-    writer.finish().map_err(fail)?;
-    Ok(sealed)
+    Ok(writer.finish().map_err(fail)?.into_inner())
 }

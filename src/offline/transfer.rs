@@ -16,6 +16,7 @@ use super::package::{create_new, write_package};
 use super::reseal::{decryptor_for, encryptor, read_bundle, reporter_recipient};
 use crate::bundle::{self, BundleItem, BundleManifest, Received};
 use crate::domain::DeskId;
+use crate::seal::padding::{HeaderTap, Repad};
 use crate::store::ItemKind;
 
 /// Re-seals every item of `bundle` for desk `to_desk` (or, with `None`, for the report's own
@@ -83,12 +84,18 @@ fn reseal_one(
     };
     let mut reader = decryptor_for(received, identity)?;
     let file = create_new(path)?;
-    let mut writer = encryptor(recipients)?.wrap_output(file).map_err(write)?;
-    let copied = std::io::copy(&mut reader, &mut writer)
+    let (tap, slack) = HeaderTap::new(file);
+    let writer = encryptor(recipients)?.wrap_output(tap).map_err(write)?;
+    // The padding is made anew for the new header (an item sealed before padding gets its bucket).
+    let mut repad = Repad::new(writer);
+    std::io::copy(&mut reader, &mut repad)
         .map_err(|_| OfflineError::Hostile(format!("item {} is damaged", received.item.id)))?;
-    // Items sealed before padding came in get their bucket now; padded ones already fill theirs.
-    crate::seal::padding::write_padding(&mut writer, copied).map_err(write)?;
-    writer.finish().and_then(|f| f.sync_all()).map_err(write)?;
+    let writer = repad.finish(slack.get()).map_err(write)?;
+    writer
+        .finish()
+        .map(HeaderTap::into_inner)
+        .and_then(|f| f.sync_all())
+        .map_err(write)?;
     let bytes = std::fs::read(path).map_err(write)?;
     Ok((bytes.len() as u64, hex::encode(Sha256::digest(&bytes))))
 }

@@ -246,7 +246,10 @@ fn decrypt_reply(path: &Path, identity: &age::x25519::Identity) -> Option<Zeroiz
         .decrypt(std::iter::once(identity as &dyn age::Identity))
         .ok()?;
     let mut bytes = Zeroizing::new(Vec::new());
-    reader.take(REPLY_DISPLAY_MAX).read_to_end(&mut bytes).ok()?;
+    reader
+        .take(REPLY_DISPLAY_MAX)
+        .read_to_end(&mut bytes)
+        .ok()?;
     crate::seal::padding::strip_text(&mut bytes);
     Some(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
 }

@@ -87,9 +87,11 @@ fn blur_folder_of(path: &Path) {
 /// An age-encrypted file being written.
 pub struct SealedFile {
     id: ItemId,
-    writer: StreamWriter<BufWriter<File>>,
+    writer: StreamWriter<padding::HeaderTap<BufWriter<File>>>,
     temp: TempPath,
     plaintext_len: u64,
+    /// Zeros beyond the bucket that level out the header's grease.
+    slack: u64,
 }
 
 /// A finished, fsync'd ciphertext waiting in `tmp/` to be moved into place.
@@ -115,12 +117,14 @@ impl SealedFile {
             recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),
         )
         .map_err(|_| SealError::Encrypt)?;
-        let writer = encryptor.wrap_output(BufWriter::with_capacity(64 * 1024, file))?;
+        let (tap, slack) = padding::HeaderTap::new(BufWriter::with_capacity(64 * 1024, file));
+        let writer = encryptor.wrap_output(tap)?;
         Ok(SealedFile {
             id,
             writer,
             temp,
             plaintext_len: 0,
+            slack: slack.get(),
         })
     }
 
@@ -137,8 +141,8 @@ impl SealedFile {
     /// Pads the plaintext to its size bucket, writes the last chunk and makes the file durable
     /// (fsync).
     pub fn finish(mut self) -> Result<Sealed, SealError> {
-        padding::write_padding(&mut self.writer, self.plaintext_len)?;
-        let buffered = self.writer.finish()?;
+        padding::write_padding(&mut self.writer, self.plaintext_len, self.slack)?;
+        let buffered = self.writer.finish()?.into_inner();
         let file = buffered.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         let ciphertext_len = file.metadata()?.len();
@@ -179,7 +183,11 @@ mod tests {
         assert!(bytes.starts_with(b"age-encryption.org/v1"));
         assert!(!bytes.windows(6).any(|w| w == b"secret"));
         let mut plain = age::decrypt(&identity, &bytes).unwrap();
-        assert_eq!(plain.len(), 4096, "padded to the 4 KiB floor");
+        assert!(
+            plain.len() > 4096,
+            "padded to the 4 KiB floor and a little slack"
+        );
+        assert!(plain.len() <= 4096 + 1 + padding::GREASE_MAX as usize);
         padding::strip_text(&mut plain);
         assert_eq!(plain, b"the secret tip, in two chunks");
         assert_eq!(sealed.plaintext_len, 29);

@@ -130,8 +130,8 @@ impl TestApp {
     }
 }
 
-/// Runs the `age` CLI to decrypt `file` with the identity file `key`; `None` when `age` is absent
-/// (outside CI only).
+/// Runs the `age` CLI to decrypt `file` with the identity file `key` (the output keeps the zero
+/// padding); `None` when `age` is absent (outside CI only).
 pub fn age_cli_decrypt(key: &std::path::Path, file: &std::path::Path) -> Option<Vec<u8>> {
     let output = match std::process::Command::new("age")
         .arg("-d")

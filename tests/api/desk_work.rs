@@ -78,8 +78,14 @@ async fn a_bundle_holds_every_item_as_an_age_file_matching_its_manifest() {
         }
     }
     if !opened.is_empty() {
-        assert!(opened.contains(&b"bundle tip".to_vec()));
-        assert!(opened.contains(&file));
+        // `age -d` gives the padded plaintext: the exact bytes, then zeros to the bucket.
+        let holds = |want: &[u8]| {
+            opened
+                .iter()
+                .any(|p| p.starts_with(want) && cut_padding(p.clone(), want.len()) == want)
+        };
+        assert!(holds(b"bundle tip"));
+        assert!(holds(&file));
     }
     // Only-new is empty now, and the download is in the audit log.
     let detail: serde_json::Value = api_get(&app, &token, &format!("/reports/{report}"))
@@ -130,7 +136,8 @@ async fn a_typed_reply_is_stored_encrypted_for_the_reporter_and_the_desk() {
         decrypt(&reply, &app.desk_identity("ap")).unwrap(),
         text.as_bytes()
     );
-    if let Some(plain) = age_cli_decrypt(&app.data.path().join("demo-keys/ap.key"), &reply) {
+    if let Some(mut plain) = age_cli_decrypt(&app.data.path().join("demo-keys/ap.key"), &reply) {
+        meldpunt::seal::padding::strip_text(&mut plain);
         assert_eq!(plain, text.as_bytes());
     }
     // The reporter reads it, and never sees the officer's name.

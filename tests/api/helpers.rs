@@ -233,8 +233,34 @@ impl TestApp {
     }
 }
 
-/// Decrypts an age file with `identity`; `None` when it does not open.
+/// Decrypts an age file with `identity` and drops the zero padding after a text (test data never
+/// ends in a NUL); `None` when it does not open.
 pub fn decrypt(path: &Path, identity: &age::x25519::Identity) -> Option<Vec<u8>> {
+    let mut plain = decrypt_padded(path, identity)?;
+    meldpunt::seal::padding::strip_text(&mut plain);
+    Some(plain)
+}
+
+/// A padded plaintext cut to its real `size`, after checking the padding: zeros, up to the bucket
+/// and the few bytes that level out age's header grease.
+pub fn cut_padding(mut plain: Vec<u8>, size: usize) -> Vec<u8> {
+    use meldpunt::seal::padding::{GREASE_MAX, padded_len};
+    let bucket = padded_len(size as u64);
+    let len = plain.len() as u64;
+    assert!(
+        len > bucket && len <= bucket + 1 + GREASE_MAX,
+        "{len} bytes for {size}: not its bucket"
+    );
+    assert!(
+        plain[size..].iter().all(|b| *b == 0),
+        "padding that is not zeros"
+    );
+    plain.truncate(size);
+    plain
+}
+
+/// Decrypts an age file with `identity`, padding and all; `None` when it does not open.
+pub fn decrypt_padded(path: &Path, identity: &age::x25519::Identity) -> Option<Vec<u8>> {
     let bytes = std::fs::read(path).ok()?;
     age::decrypt(identity, &bytes).ok()
 }

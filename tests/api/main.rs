@@ -16,6 +16,7 @@ mod helpers;
 mod logs;
 mod officer_deletion;
 mod offline;
+mod padding;
 mod reply_binding;
 mod robustness;
 mod submit;

@@ -213,7 +213,9 @@ impl Sink {
         let total = self.written.saturating_add(bytes.len() as u64);
         if total > budget.left {
             budget.exhausted = true;
-            return Ok(Some("goes over the --max-mib budget; writing stopped".to_owned()));
+            return Ok(Some(
+                "goes over the --max-mib budget; writing stopped".to_owned(),
+            ));
         }
         self.file.write_all(bytes)?;
         self.written = total;
@@ -257,7 +259,7 @@ mod tests {
     }
 
     fn padded(plain: &[u8]) -> Vec<u8> {
-        crate::seal::padding::padded(plain).to_vec()
+        crate::seal::padding::padded(plain, 7).to_vec()
     }
 
     #[test]
@@ -285,8 +287,7 @@ mod tests {
         let mut text = vec![b'a'; 70_000];
         text.extend([0u8; 5]);
         text.push(b'z');
-        let (outcome, path, _dir) =
-            fill_cut(&padded(&text), &mut Budget::new(1 << 20), Cut::Text);
+        let (outcome, path, _dir) = fill_cut(&padded(&text), &mut Budget::new(1 << 20), Cut::Text);
         assert!(matches!(outcome, Outcome::Wrote(70_006)));
         assert_eq!(std::fs::read(&path).unwrap(), text);
     }
