@@ -185,8 +185,13 @@ impl Application {
         actix_web::rt::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             let mut last_purge = None;
+            let mut minutes = 0u32;
             loop {
                 tick.tick().await;
+                minutes += 1;
+                if minutes.is_multiple_of(60) {
+                    super::trace::log_reporter_hour();
+                }
                 state.sessions.sweep();
                 state.officer_sessions.sweep();
                 let worker = state.clone();

@@ -1,4 +1,5 @@
-//! The log of a whole run holds no receipt, no content and no client address.
+//! The log of a whole run holds no receipt, no content and no client address, and no line about
+//! any one reporter request.
 
 use crate::helpers::*;
 
@@ -38,8 +39,8 @@ async fn the_log_of_a_whole_run_holds_no_receipt_content_or_address() {
         .await;
     let log = captured_log();
     assert!(
-        log.contains("route=/submit"),
-        "the root span logs route patterns: {log}"
+        log.contains("route=/desk/api/v1/reports"),
+        "desk requests are logged with their route pattern: {log}"
     );
     let canonical = receipt.replace('-', "");
     let cookie_value = cookie.split('=').nth(1).unwrap();
@@ -54,5 +55,49 @@ async fn the_log_of_a_whole_run_holds_no_receipt_content_or_address() {
         "peer_addr",
     ] {
         assert!(!log.contains(needle), "the log contains {needle:?}");
+    }
+}
+
+/// Issue 10, point 5: a failed reporter request was logged with its route and status, so
+/// journald dated the attempt to the second. Now reporter requests are counted, never logged.
+#[actix_web::test]
+async fn reporter_requests_leave_no_line_in_the_log_whatever_their_status() {
+    let app = spawn_app().await;
+    let before = meldpunt::web::trace::REPORTER_TALLY.peek();
+    let receipt = app.submit("ap", "a tip that is never logged", vec![]).await;
+    let _ = app.thread(&app.login(&receipt).await).await;
+    let _ = app.followup("WRONG-CODE").await; // refused
+    let _ = app.get("/no-such-page").await; // 404
+    let empty = reqwest::multipart::Form::new().text("desk", "ap");
+    let _ = app.submit_form(empty).await; // 400: nothing to send
+    let _ = app.get("/en/desk/login").await; // a desk page: this one is logged
+    let after = meldpunt::web::trace::REPORTER_TALLY.peek();
+    assert!(
+        after.answered >= before.answered + 3,
+        "{before:?} -> {after:?}"
+    );
+    assert!(
+        after.refused >= before.refused + 3,
+        "{before:?} -> {after:?}"
+    );
+
+    let log = captured_log();
+    assert!(
+        log.contains("route=/en/desk/login"),
+        "desk lines are there: {log}"
+    );
+    // The capture holds every test of this binary: no reporter route of any of them is in it.
+    let reporter_lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("request{") && !l.contains("desk"))
+        .collect();
+    assert!(reporter_lines.is_empty(), "{reporter_lines:#?}");
+    for route in [
+        "route=/submit",
+        "route=/followup",
+        "route=/thread",
+        "route=/receipt",
+    ] {
+        assert!(!log.contains(route), "the log names {route}");
     }
 }
