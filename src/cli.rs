@@ -136,7 +136,7 @@ pub enum Command {
     Purge {
         #[command(flatten)]
         data: DataArg,
-        /// Configuration file with the desks' retention days (demo desks keep 365 days).
+        /// Configuration file with the desks' retention days (default: the desks the service last started with).
         #[arg(long)]
         config: Option<PathBuf>,
     },

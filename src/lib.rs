@@ -17,6 +17,7 @@ pub mod domain;
 pub mod kdf;
 pub mod offline;
 pub mod passwords;
+pub mod private;
 pub mod random;
 pub mod receipt;
 pub mod reporter;

@@ -3,9 +3,8 @@
 //! service runs it once a day. Every deletion goes into the audit log as the officer `system`.
 
 use crate::audit::{Action, AuditLog};
-use crate::config::DeskSettings;
 use crate::domain::{Day, ReportId};
-use crate::store::{Store, StoreError};
+use crate::store::{KnownDesk, Store, StoreError};
 
 /// The name under which automatic deletions are audited.
 pub const SYSTEM: &str = "system";
@@ -27,7 +26,7 @@ pub fn expired(closed: Day, retention_days: u32, today: Day) -> bool {
 pub fn purge(
     store: &Store,
     audit: &AuditLog,
-    desks: &[DeskSettings],
+    desks: &[KnownDesk],
     today: Day,
     now_unix: u64,
 ) -> Result<Vec<ReportId>, PurgeError> {

@@ -19,6 +19,7 @@ pub mod reseal;
 mod rows;
 mod schema;
 mod staging;
+mod started;
 pub mod times;
 
 use std::io;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{OptionalExtension, params};
 
 use crate::config::Argon2Settings;
-use crate::domain::{Day, DeskId, ItemId, ReportId};
+use crate::domain::{Day, ItemId, ReportId};
 use crate::receipt::LookupKey;
 use crate::seal::Sealed;
 pub use database::{Database, DbError};
@@ -38,6 +39,7 @@ pub use record::{
 pub use reseal::Reseal;
 use reseal::known_names;
 use rows::{decode, insert_record, read_record, write_record};
+pub use started::{KnownDesk, StartedWith};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -226,31 +228,6 @@ impl Store {
             let mut query = tx.prepare("SELECT settings FROM kdf_sets")?;
             let rows = query.query_map([], |row| row.get::<_, String>(0))?;
             rows.map(|json| serde_json::from_str(&json?).map_err(|_| StoreError::Corrupt))
-                .collect()
-        })
-    }
-
-    /// Records the desks the service starts with (written only when they changed, so a start on
-    /// a full disk writes nothing).
-    pub fn record_desks(&self, desks: &[DeskId]) -> Result<(), StoreError> {
-        if self.known_desks()? == desks {
-            return Ok(());
-        }
-        self.db.write(|tx| {
-            tx.execute("DELETE FROM desks", [])?;
-            for desk in desks {
-                tx.execute("INSERT INTO desks (id) VALUES (?1)", [desk.as_str()])?;
-            }
-            Ok(())
-        })
-    }
-
-    /// The desks the service was last started with, in the configuration's order.
-    pub fn known_desks(&self) -> Result<Vec<DeskId>, StoreError> {
-        self.db.read(|tx| {
-            let mut query = tx.prepare("SELECT id FROM desks ORDER BY rowid")?;
-            let rows = query.query_map([], |row| row.get::<_, String>(0))?;
-            rows.map(|id| id?.parse().map_err(|_| StoreError::Corrupt))
                 .collect()
         })
     }

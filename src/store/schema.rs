@@ -51,4 +51,16 @@ pub const MIGRATIONS: &[Migration] = &[
     "CREATE TABLE desks (
          id TEXT PRIMARY KEY
      ) STRICT;",
+    // 3: with the desks, their retention days, and whether the start was a demo, so that `purge`
+    // needs no configuration and makes no keys. Desks recorded before are dropped: the service
+    // records them again when it starts, and until then the commands ask for --config.
+    "DROP TABLE desks;
+     CREATE TABLE desks (
+         id             TEXT PRIMARY KEY,
+         retention_days INTEGER NOT NULL
+     ) STRICT;
+     CREATE TABLE started (
+         only INTEGER PRIMARY KEY CHECK (only = 1),
+         demo INTEGER NOT NULL
+     ) STRICT;",
 ];

@@ -14,7 +14,7 @@ use crate::desk;
 use crate::desk::officers::Officers;
 use crate::domain::{Clock, SystemClock};
 use crate::kdf::KdfPool;
-use crate::store::Store;
+use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
 use crate::web::state::AppState;
@@ -82,9 +82,8 @@ impl Application {
         let serving = serve_lock(&settings.data)?;
         let store = Store::open(&settings.data)?;
         store.recover()?;
-        let desk_ids: Vec<_> = settings.desks.iter().map(|d| d.id.clone()).collect();
-        if let Err(e) = store.record_desks(&desk_ids) {
-            // Only `officer add` reads them; a full disk must not keep the service down.
+        if let Err(e) = store.record_start(&StartedWith::of(&settings)) {
+            // Only the admin commands read it; a full disk must not keep the service down.
             tracing::warn!(error = %e, "could not record the configured desks");
         }
         let salt = store.install_salt()?;
@@ -232,7 +231,7 @@ async fn daily_purge(state: &web::Data<AppState>) {
         desk::retention::purge(
             &worker.store,
             &worker.audit,
-            &worker.settings.desks,
+            &StartedWith::of(&worker.settings).desks,
             clock.today(),
             clock.now_unix(),
         )

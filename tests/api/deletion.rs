@@ -36,7 +36,7 @@ async fn a_report_purged_after_retention_leaves_no_byte_in_the_database_files() 
     let deleted = meldpunt::desk::retention::purge(
         &app.state.store,
         &app.state.audit,
-        &app.state.settings.desks,
+        &meldpunt::store::StartedWith::of(&app.state.settings).desks,
         later,
         app.clock.now_unix(),
     )

@@ -245,7 +245,7 @@ async fn a_closed_report_is_purged_the_day_after_its_retention_and_not_before() 
         meldpunt::desk::retention::purge(
             &app.state.store,
             &app.state.audit,
-            &app.state.settings.desks,
+            &meldpunt::store::StartedWith::of(&app.state.settings).desks,
             app.clock.today(),
             app.clock.now_unix(),
         )

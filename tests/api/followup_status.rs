@@ -160,8 +160,14 @@ async fn a_follow_up_reopens_a_closed_report_and_retention_no_longer_removes_it(
     );
 
     let far = app.clock_today().plus(10_000);
-    let purged =
-        retention::purge(&app.state.store, &app.state.audit, &app.state.desks, far, 0).unwrap();
+    let purged = retention::purge(
+        &app.state.store,
+        &app.state.audit,
+        &meldpunt::store::StartedWith::of(&app.state.settings).desks,
+        far,
+        0,
+    )
+    .unwrap();
     assert!(purged.is_empty(), "{purged:?}");
     assert!(app.state.store.get(&report).unwrap().is_some());
 }

@@ -483,7 +483,7 @@ async fn kept_ciphertexts_go_with_the_retention_pass_after_fourteen_days() {
         meldpunt::desk::retention::purge(
             &app.state.store,
             &app.state.audit,
-            &app.state.desks,
+            &meldpunt::store::StartedWith::of(&app.state.settings).desks,
             app.clock.today(),
             app.clock.now_unix(),
         )
