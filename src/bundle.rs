@@ -140,10 +140,7 @@ pub fn write_bundle(
             sha256: sha256_of(&path)?,
         });
     }
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(out)?;
+    let file = crate::private::create_new(out)?;
     let mut builder = tar::Builder::new(io::BufWriter::new(file));
     let json = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
     append(&mut builder, MANIFEST, json.len() as u64, json.as_slice())?;
@@ -262,10 +259,7 @@ fn extract(
     size: u64,
 ) -> Result<(TempPath, String), BundleError> {
     let path: PathBuf = tmp_dir.join(format!("{}.part", ItemId::random()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
+    let mut file = crate::private::create_new(&path)?;
     let temp = TempPath::guard(path);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];

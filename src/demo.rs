@@ -45,7 +45,7 @@ const DESKS: [DemoDesk; 3] = [
 /// Fills in the demo desks, creating their identities on first start.
 pub fn prepare(settings: &mut Settings) -> io::Result<()> {
     let dir = settings.data.join("demo-keys");
-    std::fs::create_dir_all(&dir)?;
+    crate::private::create_dir_all(&dir)?;
     settings.desks = DESKS
         .iter()
         .map(|desk| {

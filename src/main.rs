@@ -11,6 +11,8 @@ use meldpunt::telemetry;
 use meldpunt::web::startup::Application;
 
 fn main() -> ExitCode {
+    // Before anything is created: what any library makes for us is private too.
+    meldpunt::private::restrict_umask();
     let cli = Cli::parse();
     let filter = std::env::var("MELDPUNT_LOG").unwrap_or_else(|_| telemetry::DEFAULT_FILTER.into());
     telemetry::init(&filter, std::io::stderr);

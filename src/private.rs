@@ -40,6 +40,12 @@ pub fn create_new(path: &Path) -> io::Result<std::fs::File> {
     file_options().write(true).create_new(true).open(path)
 }
 
+/// Writes `bytes` to a new file at `path` (0600); never replaces one.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    create_new(path)?.write_all(bytes)
+}
+
 /// Takes group and other permissions off a folder made before this rule (or by hand): a data
 /// folder of an older version was 0755, its database 0644. Closing the folder closes all in it.
 pub fn tighten_dir(path: &Path) -> io::Result<()> {

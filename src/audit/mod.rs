@@ -81,7 +81,7 @@ impl AuditLog {
     /// Opens (or creates) the log of a data folder, `DATA/db/audit.sqlite`.
     pub fn open(data: &Path) -> Result<AuditLog, AuditError> {
         let dir = data.join("db");
-        std::fs::create_dir_all(&dir).map_err(store_error)?;
+        crate::private::create_dir_all(&dir).map_err(store_error)?;
         AuditLog::open_file(&dir.join("audit.sqlite"))
     }
 

@@ -3,28 +3,22 @@
 //! writes, which never overwrite anything. Used by `transfer`, `rekey` and `seal-reply`.
 
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::OfflineError;
 use crate::bundle::{BundleItem, BundleManifest};
 
 pub(super) fn create_new(path: &Path) -> Result<std::fs::File, OfflineError> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o644)
-        .open(path)
-        .map_err(|source| match source.kind() {
-            std::io::ErrorKind::AlreadyExists => OfflineError::Usage(format!(
-                "{} already exists; choose another --out (nothing is ever overwritten)",
-                path.display()
-            )),
-            _ => OfflineError::Write {
-                path: path.display().to_string(),
-                source,
-            },
-        })
+    crate::private::create_new(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists => OfflineError::Usage(format!(
+            "{} already exists; choose another --out (nothing is ever overwritten)",
+            path.display()
+        )),
+        _ => OfflineError::Write {
+            path: path.display().to_string(),
+            source,
+        },
+    })
 }
 
 pub(super) fn write_package(

@@ -5,7 +5,6 @@
 //! Plaintext exists only in memory, one chunk at a time, between decryptor and encryptor.
 
 use std::io::{BufReader, Read, Write};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -33,13 +32,10 @@ pub(super) struct Scratch(pub(super) PathBuf);
 impl Scratch {
     fn new() -> Result<Scratch, OfflineError> {
         let path = std::env::temp_dir().join(format!("meldpunt-{}", ItemId::random()));
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&path)
-            .map_err(|source| OfflineError::Write {
-                path: path.display().to_string(),
-                source,
-            })?;
+        crate::private::create_dir(&path).map_err(|source| OfflineError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
         Ok(Scratch(path))
     }
 }
@@ -175,7 +171,7 @@ pub fn seal_reply(
         let id = ItemId::random();
         let path = opened.scratch.0.join(format!("{id}.age"));
         let bytes = seal_in_memory(recipients, trimmed.as_bytes())?;
-        std::fs::write(&path, &bytes).map_err(|source| OfflineError::Write {
+        crate::private::write_new(&path, &bytes).map_err(|source| OfflineError::Write {
             path: path.display().to_string(),
             source,
         })?;

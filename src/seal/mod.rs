@@ -108,10 +108,7 @@ impl SealedFile {
     pub fn create(tmp_dir: &Path, recipients: &Recipients) -> Result<SealedFile, SealError> {
         let id = ItemId::random();
         let path = tmp_dir.join(format!("{id}.part"));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
+        let file = crate::private::create_new(&path)?;
         let temp = TempPath(Some(path));
         let encryptor = age::Encryptor::with_recipients(
             recipients.iter().map(|r| r.as_ref() as &dyn age::Recipient),

@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::times::{self, blur, blur_today, list_unnoticed, midnight_of, read_unnoticed};
@@ -33,7 +32,7 @@ impl Files {
     /// The files under `root`, creating `tmp/` and `reports/` when they are missing.
     pub fn open(root: &Path) -> io::Result<Files> {
         for dir in ["tmp", "reports"] {
-            std::fs::create_dir_all(root.join(dir))?;
+            crate::private::create_dir_all(&root.join(dir))?;
         }
         blur_today([root.join("tmp"), root.join("reports"), root.to_owned()]);
         Ok(Files {
@@ -65,7 +64,7 @@ impl Files {
     /// each file was fsync'd when sealed; here the renames are, by the folders' fsyncs.
     pub fn place(&self, report: &ReportId, day: Day, files: Vec<Sealed>) -> io::Result<()> {
         let dir = self.report_dir(report);
-        let fresh_dir = match std::fs::create_dir(&dir) {
+        let fresh_dir = match crate::private::create_dir(&dir) {
             Ok(()) => true,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
             Err(e) => return Err(e),
@@ -216,11 +215,7 @@ fn sweep_folder(dir: &Path, prefix: &str, names: &HashSet<String>) -> io::Result
 
 /// Writes a new file (mode 0600) and fsyncs it; never replaces one.
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::options()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = crate::private::create_new(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }

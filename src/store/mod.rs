@@ -97,7 +97,7 @@ impl Store {
         if db_dir.join("conf").exists() {
             return Err(StoreError::OldFormat);
         }
-        std::fs::create_dir_all(&db_dir)?;
+        crate::private::create_dir_all(&db_dir)?;
         let path = db_dir.join("meldpunt.sqlite");
         let db = match Database::open(&path, schema::MIGRATIONS) {
             Err(e) if is_full(&e) && files.release_reserve() => {

@@ -21,7 +21,7 @@ impl Files {
         // `place` makes the report's folder durable; the staging folder is made inside it.
         self.place(report, day, Vec::new())?;
         let dir = self.report_dir(report).join(sub);
-        std::fs::create_dir(&dir)?;
+        crate::private::create_dir(&dir)?;
         for file in files {
             let target = dir.join(format!("{}.age", file.id));
             file.temp.persist(&target)?;
@@ -59,7 +59,7 @@ impl Files {
         }
         let aside = dir.join(previous);
         if !keep.is_empty() {
-            match std::fs::create_dir(&aside) {
+            match crate::private::create_dir(&aside) {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
                 _ => {}
             }

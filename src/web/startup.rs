@@ -60,7 +60,9 @@ impl Application {
         mut settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Application, StartError> {
-        std::fs::create_dir_all(&settings.data).map_err(StartError::Demo)?;
+        crate::private::create_dir_all(&settings.data).map_err(StartError::Demo)?;
+        // A folder an older version (or a hand) made 0755 is closed: it holds password hashes.
+        crate::private::tighten_dir(&settings.data).map_err(StartError::Demo)?;
         if settings.demo {
             crate::demo::prepare(&mut settings).map_err(StartError::Demo)?;
             tracing::warn!(
@@ -210,7 +212,7 @@ impl Application {
 /// Takes `DATA/serve.lock`, so that a second service on the same folder is refused: two would
 /// each sweep the other's uploads as crash leftovers. The lock goes with the process.
 fn serve_lock(data: &std::path::Path) -> Result<std::fs::File, StartError> {
-    let file = std::fs::OpenOptions::new()
+    let file = crate::private::file_options()
         .create(true)
         .truncate(false)
         .write(true)

@@ -166,4 +166,14 @@ async fn after_a_whole_flow_no_file_or_folder_has_a_time_other_than_midnight() {
         "times that date an action:\n{}",
         off.join("\n")
     );
+    // Issue 10, point 6, in-process (so without the binary's umask of 077): every folder 0700,
+    // every file 0600 — by the modes the code asks for, whatever the test runner's umask.
+    let mut all = Vec::new();
+    stat_all(app.data.path(), &mut all);
+    let open: Vec<String> = all
+        .iter()
+        .filter(|(_, meta)| meta.mode() & 0o7777 != if meta.is_dir() { 0o700 } else { 0o600 })
+        .map(|(path, meta)| format!("{} is {:o}", path.display(), meta.mode() & 0o7777))
+        .collect();
+    assert!(open.is_empty(), "not private:\n{}", open.join("\n"));
 }

@@ -61,8 +61,32 @@ pub fn start_configured(data: &Path, config: &Path) -> Server {
     serve(&[], data, Some(config))
 }
 
+/// The shell line that sets the umask `mask` and then becomes the command after it (`$0 $@`).
+fn umask_line(mask: &str) -> String {
+    format!("umask {mask} && exec \"$0\" \"$@\"")
+}
+
+/// `meldpunt` as a command to add arguments to, started with the umask `mask` (e.g. "022").
+pub fn meldpunt_with_umask(mask: &str) -> Command {
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(umask_line(mask)).arg(BINARY);
+    command
+}
+
+/// Like [`start`], with the umask `mask`: the shell that sets it becomes `meldpunt` itself.
+pub fn start_with_umask(data: &Path, mask: &str) -> Server {
+    let line = umask_line(mask);
+    let mut server = spawn_serve(&["sh", "-c", &line], data, None, &[]);
+    server.wrapped = false;
+    ready(server)
+}
+
 fn serve(wrapper: &[&str], data: &Path, config: Option<&Path>) -> Server {
-    let mut server = spawn_serve(wrapper, data, config, &[]);
+    ready(spawn_serve(wrapper, data, config, &[]))
+}
+
+/// Waits for a spawned server's port, or fails the test with what it logged.
+fn ready(mut server: Server) -> Server {
     if let Err(seen) = server.wait_ready(Duration::from_secs(60)) {
         panic!(
             "the server did not say which port it listens on:\n{}",

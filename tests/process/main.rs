@@ -11,6 +11,7 @@ mod config;
 mod crash;
 mod crash_load;
 mod durability;
+mod file_modes;
 mod full_disk;
 mod no_plaintext;
 mod plugin;

@@ -76,7 +76,7 @@ fn add_officer(data: &std::path::Path, name: &str) -> totp_rs::Totp {
     totp_rs::Totp::from_url(uri).unwrap()
 }
 
-fn api_token(data: &std::path::Path, name: &str) -> String {
+pub(crate) fn api_token(data: &std::path::Path, name: &str) -> String {
     let mut token = meldpunt();
     token
         .args(["officer", "token", "--name", name, "--data"])
@@ -88,7 +88,7 @@ fn api_token(data: &std::path::Path, name: &str) -> String {
 }
 
 /// The reporter's part: a tip with two files, then a follow-up; returns the receipt.
-async fn reporter_sends(server: &Server, http: &reqwest::Client) -> String {
+pub(crate) async fn reporter_sends(server: &Server, http: &reqwest::Client) -> String {
     let form = reqwest::multipart::Form::new()
         .text("desk", "ap")
         .text("message", format!("{TIP} de tip zelf"))
@@ -147,7 +147,7 @@ async fn reporter_sends(server: &Server, http: &reqwest::Client) -> String {
 }
 
 /// The desk's part: a reply typed in the browser, and through the API three ways.
-async fn desk_replies(server: &Server, http: &reqwest::Client, data: &std::path::Path) {
+pub(crate) async fn desk_replies(server: &Server, http: &reqwest::Client, data: &std::path::Path) {
     let totp = add_officer(data, "s.trace");
     let token = api_token(data, "s.trace");
     let list: serde_json::Value = http

@@ -28,10 +28,7 @@ pub enum FileUploadError {
 
 fn new_temp(tmp_dir: &std::path::Path) -> Result<(std::fs::File, TempPath), FileUploadError> {
     let path = tmp_dir.join(format!("{}.part", ItemId::random()));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
+    let file = crate::private::create_new(&path)?;
     Ok((file, TempPath::guard(path)))
 }
 
