@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::common::binary::{meldpunt_with_umask, run, start_with_umask};
 use crate::common::files::desk_identity;
 use crate::common::page::client;
-use crate::no_plaintext::{api_token, desk_replies, reporter_sends};
+use crate::no_plaintext::{api_token, desk_replies, first_report, reporter_sends};
 
 /// Every path under `dir` (itself included) whose mode is not 0700 (folders) or 0600 (files).
 fn not_private(dir: &Path) -> Vec<String> {
@@ -71,16 +71,7 @@ async fn under_umask_022_the_service_and_the_commands_make_only_private_folders_
     command(&["audit", "verify", "--data", d], None);
     command(&["purge", "--data", d], None);
     let token = api_token(&data, "s.trace");
-    let list: serde_json::Value = http
-        .get(server.url("/desk/api/v1/reports"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let report = list[0]["id"].as_str().unwrap();
+    let report = first_report(&server, &http, &token).await;
     let bundle = http
         .get(server.url(&format!("/desk/api/v1/reports/{report}/bundle")))
         .bearer_auth(&token)

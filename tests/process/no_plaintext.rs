@@ -146,20 +146,25 @@ pub(crate) async fn reporter_sends(server: &Server, http: &reqwest::Client) -> S
     receipt
 }
 
-/// The desk's part: a reply typed in the browser, and through the API three ways.
-pub(crate) async fn desk_replies(server: &Server, http: &reqwest::Client, data: &std::path::Path) {
-    let totp = add_officer(data, "s.trace");
-    let token = api_token(data, "s.trace");
+/// The id of the first report in the API's list.
+pub(crate) async fn first_report(server: &Server, http: &reqwest::Client, token: &str) -> String {
     let list: serde_json::Value = http
         .get(server.url("/desk/api/v1/reports"))
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let report = list[0]["id"].as_str().unwrap().to_owned();
+    list[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// The desk's part: a reply typed in the browser, and through the API three ways.
+pub(crate) async fn desk_replies(server: &Server, http: &reqwest::Client, data: &std::path::Path) {
+    let totp = add_officer(data, "s.trace");
+    let token = api_token(data, "s.trace");
+    let report = first_report(server, http, &token).await;
 
     let code = totp.generate_current().to_string();
     let login = http
