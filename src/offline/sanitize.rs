@@ -146,7 +146,7 @@ fn numbered(name: &str, n: u64) -> String {
 ///
 /// The output folder is new, so the run itself knows every name in it; comparing without case
 /// keeps `Report.pdf` and `report.pdf` apart on file systems that would merge them.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct NameBook {
     used: HashSet<String>,
 }

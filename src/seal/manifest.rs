@@ -38,6 +38,14 @@ pub struct ManifestItem {
     pub size: u64,
 }
 
+/// The names are wiped when the item is dropped: a decrypted manifest is the reporter's words.
+impl Drop for ManifestItem {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.name);
+        zeroize::Zeroize::zeroize(&mut self.content_type);
+    }
+}
+
 impl std::fmt::Debug for ManifestItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ManifestItem")

@@ -144,13 +144,15 @@ fn read_submission_manifests(
         }
         match read_submission(v, identity) {
             Ok(submission) => {
-                for item in submission.items {
-                    let name = (item.role == Role::Attachment).then_some(item.name).flatten();
+                for mut item in submission.items {
+                    let name = (item.role == Role::Attachment)
+                        .then(|| item.name.take())
+                        .flatten();
                     let entry = Entry {
                         name,
                         size: item.size,
                     };
-                    entries.insert((v.item.batch, item.item), entry);
+                    entries.insert((v.item.batch, item.item.clone()), entry);
                 }
             }
             Err(why) => report.refuse(

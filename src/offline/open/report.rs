@@ -11,13 +11,25 @@ const SHOWN_MAX: usize = 60;
 /// The table column for names is never wider than this, however long a path is.
 const COLUMN_MAX: usize = 48;
 
-/// The outcome of opening one bundle.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// The outcome of opening one bundle. It names the attachments written, so its `Debug` shows
+/// only how many (the table is what the officer reads).
+#[derive(Default, Clone, PartialEq, Eq)]
 pub struct OpenReport {
     /// Files written, as paths relative to the output folder (`/`-separated), with their sizes.
     pub written: Vec<(String, u64)>,
     /// What was not opened — an archive entry or an item, shown escaped — and why.
     pub refused: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for OpenReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "OpenReport {{ written: <{} files>, refused: <{} entries> }}",
+            self.written.len(),
+            self.refused.len()
+        )
+    }
 }
 
 impl OpenReport {
@@ -146,5 +158,17 @@ mod tests {
             "WROTE    message.txt  12 bytes\nREFUSED  ../evil.age  a path that climbs out of the folder\n"
         );
         assert!(!report.is_clean());
+    }
+
+    // issue 10, point 7: the report of an opened bundle derived `Debug` over attachment names.
+    #[test]
+    fn a_debug_print_of_an_open_report_names_no_file() {
+        let mut report = OpenReport::default();
+        report.wrote("bijlagen/salarislijst directie.xlsx", 300_000);
+        report.refuse("ontslagbrief.pdf.age", "does not decrypt");
+        let printed = format!("{report:?}");
+        assert!(!printed.contains("salarislijst"), "{printed}");
+        assert!(!printed.contains("ontslagbrief"), "{printed}");
+        assert!(printed.contains("1 files"), "{printed}");
     }
 }

@@ -68,6 +68,13 @@ pub struct ReplyRequest {
     pub text: String,
 }
 
+/// The reply text is wiped when the request is dropped (the body it came from already is).
+impl Drop for ReplyRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.text);
+    }
+}
+
 impl std::fmt::Debug for ReplyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

@@ -67,9 +67,9 @@ pub async fn reply(
             let record = desk.report(&id)?;
             match body {
                 ReplyBody::Typed(bytes) => {
-                    let request: ReplyRequest = serde_json::from_slice(&bytes)
+                    let mut request: ReplyRequest = serde_json::from_slice(&bytes)
                         .map_err(|_| DeskError::Invalid("expected {\"text\": \"…\"}"))?;
-                    let text = zeroize::Zeroizing::new(request.text);
+                    let text = zeroize::Zeroizing::new(std::mem::take(&mut request.text));
                     desk.reply_text(&record, &text)
                 }
                 ReplyBody::Sealed(upload) => desk.reply_sealed(&record, upload),
