@@ -18,9 +18,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the web service. Without --config: demo mode on 127.0.0.1:8080 with data in ./data.
+    /// Run the web service. Without --config: demo mode on 127.0.0.1:8080 (reporters) and
+    /// 127.0.0.1:8081 (the desk) with data in ./data.
     #[command(
-        after_help = "Examples:\n  meldpunt serve\n  meldpunt serve --config /etc/meldpunt/meldpunt.toml\n  meldpunt serve --data /var/lib/meldpunt --listen 127.0.0.1:8080"
+        after_help = "Examples:\n  meldpunt serve\n  meldpunt serve --config /etc/meldpunt/meldpunt.toml\n  meldpunt serve --data /var/lib/meldpunt --listen 127.0.0.1:8080 --desk-listen 127.0.0.1:8081"
     )]
     Serve {
         /// Configuration file (TOML). Without it the service runs in demo mode.
@@ -29,9 +30,13 @@ pub enum Command {
         /// Data folder (default ./data); beats MELDPUNT_DATA and the file.
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Address to listen on (default 127.0.0.1:8080); beats MELDPUNT_LISTEN and the file.
+        /// The reporters' address (default 127.0.0.1:8080); beats MELDPUNT_LISTEN and the file.
         #[arg(long)]
         listen: Option<SocketAddr>,
+        /// The desk's address, for the desk area and the API only (default 127.0.0.1:8081);
+        /// beats MELDPUNT_DESK_LISTEN and the file.
+        #[arg(long)]
+        desk_listen: Option<SocketAddr>,
     },
     /// Offline: make a new desk identity and print its age1… recipient.
     #[command(

@@ -31,10 +31,12 @@ fn run(command: Command) -> CommandResult {
             config,
             data,
             listen,
+            desk_listen,
         } => serve(Overrides {
             config,
             data,
             listen,
+            desk_listen,
         }),
         Command::Officer(command) => commands::officer::run(command),
         Command::Audit(command) => commands::audit::run(command),
@@ -76,7 +78,8 @@ fn serve(overrides: Overrides) -> CommandResult {
     actix_web::rt::System::new()
         .block_on(async move {
             let app = Application::build(settings)?;
-            tracing::info!(port = app.port(), "listening");
+            tracing::info!(port = app.port(), desk_port = app.desk_port(), "listening");
+            eprintln!("meldpunt: desk listening on port {}", app.desk_port());
             eprintln!("meldpunt: listening on port {}", app.port());
             app.run_until_stopped()
                 .await

@@ -43,7 +43,7 @@ fn desks(
         let settings = config::load(&Overrides {
             config: Some(file.to_owned()),
             data: Some(data.to_owned()),
-            listen: None,
+            ..Default::default()
         })
         .map_err(CommandError::refused)?;
         return Ok(StartedWith::of(&settings).desks);

@@ -30,6 +30,8 @@ pub const NOT_SETTINGS: &[&str] = &["log", "screenshots", "crash_kills", "crash_
 pub(super) struct RawConfig {
     /// Where the reporters' listener binds.
     pub listen: SocketAddr,
+    /// Where the desk's listener binds (the desk area and the API).
+    pub desk_listen: SocketAddr,
     /// The data folder: ciphertexts, the database, the salt.
     pub data: PathBuf,
     pub default_lang: Lang,
@@ -47,6 +49,7 @@ impl Default for RawConfig {
     fn default() -> Self {
         RawConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            desk_listen: SocketAddr::from(([127, 0, 0, 1], 8081)),
             data: PathBuf::from("data"),
             default_lang: Lang::Nl,
             onion_address: None,
@@ -78,6 +81,9 @@ pub(super) fn figment(overrides: &Overrides) -> Figment {
     }
     if let Some(listen) = &overrides.listen {
         figment = figment.merge(Serialized::default("listen", listen));
+    }
+    if let Some(desk_listen) = &overrides.desk_listen {
+        figment = figment.merge(Serialized::default("desk_listen", desk_listen));
     }
     figment
 }

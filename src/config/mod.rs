@@ -23,7 +23,10 @@ pub use sections::{Argon2Settings, KdfSettings, Limits, SessionSettings};
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The reporters' listener.
     pub listen: SocketAddr,
+    /// The desk's listener: the desk area and the API, and nothing else.
+    pub desk_listen: SocketAddr,
     pub data: PathBuf,
     pub default_lang: Lang,
     /// The `.onion` host name, when the service is also published as an onion service.
@@ -79,6 +82,7 @@ pub struct Overrides {
     pub config: Option<PathBuf>,
     pub data: Option<PathBuf>,
     pub listen: Option<SocketAddr>,
+    pub desk_listen: Option<SocketAddr>,
 }
 
 /// Loads the settings from the defaults, the file, the process's `MELDPUNT_…` variables and the
@@ -98,6 +102,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
     }
     Ok(Settings {
         listen: raw.listen,
+        desk_listen: raw.desk_listen,
         data: raw.data,
         default_lang: raw.default_lang,
         onion_address,

@@ -6,6 +6,7 @@ pub mod error;
 pub mod form;
 pub mod headers;
 pub mod i18n;
+pub mod origin;
 pub mod render;
 pub mod reporter;
 pub mod session;

@@ -1,5 +1,11 @@
-//! Building and running the application: open storage, load templates, bind the listener.
-//! Tests bind port 0 and read the real port from [`Application::port`].
+//! Building and running the application: open storage, load templates, bind the two listeners.
+//!
+//! The reporters and the desk have separate doors: `listen` serves the reporter's pages only
+//! (every `/desk` path answers 404 there, as if there were no desk), `desk_listen` serves the
+//! desk area and its API only. The public address then never reaches an officer login (Argon2)
+//! or the API, and the desk's address can sit behind a Tor onion service with client
+//! authorisation. Tests bind port 0 and read the real ports from [`Application::port`] and
+//! [`Application::desk_port`].
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -18,7 +24,7 @@ use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
 use crate::web::state::AppState;
-use crate::web::{Templates, headers, render, trace};
+use crate::web::{Templates, headers, origin, render, trace};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -47,8 +53,31 @@ pub struct Application {
     /// Held while the service runs: one service per data folder (the admin commands need none).
     _serving: std::fs::File,
     port: u16,
+    desk_port: u16,
     server: Server,
+    desk_server: Server,
     state: web::Data<AppState>,
+}
+
+/// Stops both listeners of a running [`Application`].
+#[derive(Clone)]
+pub struct Handle {
+    reporters: actix_web::dev::ServerHandle,
+    desk: actix_web::dev::ServerHandle,
+}
+
+impl Handle {
+    pub async fn stop(&self, graceful: bool) {
+        futures_util::future::join(self.reporters.stop(graceful), self.desk.stop(graceful)).await;
+    }
+}
+
+/// Binds `addr`, returning the listener and the port it got.
+fn bind(addr: std::net::SocketAddr) -> Result<(TcpListener, u16), StartError> {
+    let failed = |source| StartError::Bind { addr, source };
+    let listener = TcpListener::bind(addr).map_err(failed)?;
+    let port = listener.local_addr().map_err(failed)?.port();
+    Ok((listener, port))
 }
 
 impl Application {
@@ -108,17 +137,8 @@ impl Application {
             data.join("demo-keys"),
             data.clone(),
         ]);
-        let listener = TcpListener::bind(settings.listen).map_err(|source| StartError::Bind {
-            addr: settings.listen,
-            source,
-        })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| StartError::Bind {
-                addr: settings.listen,
-                source,
-            })?
-            .port();
+        let (listener, port) = bind(settings.listen)?;
+        let (desk_listener, desk_port) = bind(settings.desk_listen)?;
         let onion = settings.onion_address.clone();
         let desks: Arc<[crate::config::DeskSettings]> = settings.desks.clone().into();
         let state = web::Data::new(AppState {
@@ -135,34 +155,63 @@ impl Application {
             desks,
         });
         let app_state = state.clone();
+        let reporters_onion = onion.clone();
         let server = HttpServer::new(move || {
-            let onion = onion.clone();
+            let onion = reporters_onion.clone();
             App::new()
                 .app_data(app_state.clone())
+                .wrap(from_fn(origin::same_origin_posts))
                 .wrap(from_fn(move |req, next| {
                     headers::security_headers(onion.clone(), req, next)
                 }))
-                .wrap(from_fn(trace::root_span))
+                .wrap(from_fn(trace::reporter_span))
                 .route("/static/style.css", web::get().to(stylesheet))
-                .service(web::scope("/desk/api/v1").configure(desk_area::api::routes))
-                .service(web::scope("/desk").configure(desk_area::routes))
-                .service(web::scope("/en/desk").configure(desk_area::routes))
-                .service(web::scope("/nl/desk").configure(desk_area::routes))
                 .configure(reporter::routes)
                 .service(web::scope("/en").configure(reporter::routes))
                 .service(web::scope("/nl").configure(reporter::routes))
+                // Every /desk path too: on this door there is no desk.
                 .default_service(web::to(reporter::not_found))
         })
+        // Signals are ours (see `run_until_stopped`): one stop for both doors.
+        .disable_signals()
         .listen(listener)
         .map_err(|source| StartError::Bind {
             addr: std::net::SocketAddr::from(([0, 0, 0, 0], port)),
             source,
         })?
         .run();
+        let desk_state = state.clone();
+        let desk_server = HttpServer::new(move || {
+            let onion = onion.clone();
+            App::new()
+                .app_data(desk_state.clone())
+                .wrap(from_fn(origin::same_origin_posts))
+                .wrap(from_fn(move |req, next| {
+                    headers::security_headers(onion.clone(), req, next)
+                }))
+                .wrap(from_fn(trace::desk_span))
+                .route("/static/style.css", web::get().to(stylesheet))
+                .service(web::scope("/desk/api/v1").configure(desk_area::api::routes))
+                .service(web::scope("/desk").configure(desk_area::routes))
+                .service(web::scope("/en/desk").configure(desk_area::routes))
+                .service(web::scope("/nl/desk").configure(desk_area::routes))
+                .default_service(web::to(HttpResponse::NotFound))
+        })
+        // A handful of officers: one worker is plenty, and leaves the cores to the reporters.
+        .workers(1)
+        .disable_signals()
+        .listen(desk_listener)
+        .map_err(|source| StartError::Bind {
+            addr: std::net::SocketAddr::from(([0, 0, 0, 0], desk_port)),
+            source,
+        })?
+        .run();
         Ok(Application {
             _serving: serving,
             port,
+            desk_port,
             server,
+            desk_server,
             state,
         })
     }
@@ -171,9 +220,16 @@ impl Application {
         self.port
     }
 
-    /// A handle that stops the server (tests restart on the same data folder with it).
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    pub fn desk_port(&self) -> u16 {
+        self.desk_port
+    }
+
+    /// A handle that stops both listeners (tests restart on the same data folder with it).
+    pub fn handle(&self) -> Handle {
+        Handle {
+            reporters: self.server.handle(),
+            desk: self.desk_server.handle(),
+        }
     }
 
     /// Shared state, for tests that write replies through the library.
@@ -205,7 +261,35 @@ impl Application {
                 }
             }
         });
-        self.server.await
+        // SIGTERM or SIGINT stops both doors gracefully (each server alone would stop only
+        // itself); a handle does the same in tests.
+        let handle = self.handle();
+        actix_web::rt::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping");
+            handle.stop(true).await;
+        });
+        // Both run until stopped; either failing stops the service.
+        futures_util::future::try_join(self.server, self.desk_server)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Waits for SIGTERM or SIGINT (forever, if they cannot be watched: a handle still stops).
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
     }
 }
 

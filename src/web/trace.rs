@@ -92,8 +92,9 @@ pub fn log_reporter_hour() {
     );
 }
 
-/// The desk area and its API, in any language: `/desk…`, `/nl/desk…`, `/en/desk…`.
-fn is_desk(path: &str) -> bool {
+/// The desk area and its API, in any language: `/desk…`, `/nl/desk…`, `/en/desk…` — the paths
+/// only the desk's listener serves.
+pub fn is_desk(path: &str) -> bool {
     let rest = path
         .strip_prefix("/nl")
         .or_else(|| path.strip_prefix("/en"))
@@ -101,19 +102,28 @@ fn is_desk(path: &str) -> bool {
     rest == "/desk" || rest.starts_with("/desk/")
 }
 
-pub async fn root_span(
+/// The root of every request on the reporters' listener: no span, no line, no subscriber — the
+/// outcome is only counted.
+pub async fn reporter_span(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let operation = super::error::new_operation_id();
-    if !is_desk(req.path()) {
-        let res = super::error::OPERATION
-            .scope(operation, next.call(req))
-            .with_subscriber(NoSubscriber::default())
-            .await;
-        REPORTER_TALLY.count(res.as_ref().ok().map(|r| r.status().as_u16()));
-        return res;
-    }
+    let res = super::error::OPERATION
+        .scope(operation, next.call(req))
+        .with_subscriber(NoSubscriber::default())
+        .await;
+    REPORTER_TALLY.count(res.as_ref().ok().map(|r| r.status().as_u16()));
+    res
+}
+
+/// The root of every request on the desk's listener: a span with method, route pattern and
+/// operation id, and one line with status and latency.
+pub async fn desk_span(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let operation = super::error::new_operation_id();
     let started = Instant::now();
     let method = req.method().to_string();
     let route = req

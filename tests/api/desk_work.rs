@@ -430,6 +430,8 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
         .await
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // Issue 11: the API lives behind the desk's own door, and the document says so.
+    assert_eq!(doc["servers"][0]["url"], "http://127.0.0.1:8081");
     let mut paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
     paths.sort();
     assert_eq!(

@@ -56,11 +56,14 @@ pub const CLIENT_ADDRESS: &str = "127.0.0.3";
 
 pub struct TestApp {
     pub clock: std::sync::Arc<meldpunt::domain::TestClock>,
-    pub address: String,
+    /// The reporters' listener.
+    pub reporter_address: String,
+    /// The desk's listener (the desk area and the API).
+    pub desk_address: String,
     pub data: tempfile::TempDir,
     pub state: actix_web::web::Data<AppState>,
     pub client: reqwest::Client,
-    pub server: actix_web::dev::ServerHandle,
+    pub server: meldpunt::web::startup::Handle,
 }
 
 /// Cheap Argon2 for speed; the real cost is exercised by the crash test and the benchmarks.
@@ -73,6 +76,7 @@ pub const TEST_ARGON2: Argon2Settings = Argon2Settings {
 pub fn test_settings(data: &Path) -> Settings {
     Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
+        desk_listen: "127.0.0.1:0".parse().unwrap(),
         data: data.to_owned(),
         default_lang: Lang::Nl,
         onion_address: None,
@@ -102,7 +106,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .as_secs();
     let clock = std::sync::Arc::new(meldpunt::domain::TestClock::at(now));
     let app = Application::build_with_clock(settings, clock.clone()).expect("the app starts");
-    let address = format!("http://127.0.0.1:{}", app.port());
+    let reporter_address = format!("http://127.0.0.1:{}", app.port());
+    let desk_address = format!("http://127.0.0.1:{}", app.desk_port());
     let state = app.state();
     let server = app.handle();
     actix_web::rt::spawn(app.run_until_stopped());
@@ -116,7 +121,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .unwrap();
     TestApp {
         clock,
-        address,
+        reporter_address,
+        desk_address,
         data,
         state,
         client,
@@ -144,8 +150,15 @@ impl TestApp {
         self.clock.today()
     }
 
+    /// `path` on the listener that serves it: the desk's for the desk area and the API, the
+    /// reporters' for everything else.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
+        let address = if meldpunt::web::trace::is_desk(path) {
+            &self.desk_address
+        } else {
+            &self.reporter_address
+        };
+        format!("{address}{path}")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -4,6 +4,7 @@
 mod admin_live;
 mod deletion;
 mod desk_access;
+mod desk_door;
 mod desk_gates;
 mod desk_helpers;
 mod desk_login;
@@ -19,6 +20,7 @@ mod offline;
 mod padding;
 mod reply_binding;
 mod robustness;
+mod same_origin;
 mod submit;
 mod submit_once;
 mod transfer;

@@ -93,7 +93,8 @@ async fn rekey_leaves_nothing_the_departed_officers_key_opens_and_everything_the
     let restarted = restart(settings, &app).await;
     let rotated = TestApp {
         server: restarted.handle(),
-        address: format!("http://127.0.0.1:{}", restarted.port()),
+        reporter_address: format!("http://127.0.0.1:{}", restarted.port()),
+        desk_address: format!("http://127.0.0.1:{}", restarted.desk_port()),
         state: restarted.state(),
         clock: app.clock.clone(),
         data: tempfile::tempdir().unwrap(),

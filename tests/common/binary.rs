@@ -42,11 +42,24 @@ pub struct Server {
     /// Started under a wrapper (strace): `meldpunt` is found once it listens.
     wrapped: bool,
     pub port: u16,
+    /// The desk's listener (the desk area and the API).
+    pub desk_port: u16,
     /// Its standard error, line by line (it logs at debug level).
     pub log: mpsc::Receiver<String>,
 }
 
-/// Starts `meldpunt serve --data DATA --listen 127.0.0.1:0` and waits for its port.
+/// Both listeners on ports the system picks.
+pub const FREE_PORTS: [&str; 4] = ["--listen", "127.0.0.1:0", "--desk-listen", "127.0.0.1:0"];
+
+/// `meldpunt serve` on two free ports, to add `--data` and the rest to.
+pub fn meldpunt_serve() -> Command {
+    let mut command = meldpunt();
+    command.arg("serve").args(FREE_PORTS);
+    command
+}
+
+/// Starts `meldpunt serve --data DATA --listen 127.0.0.1:0 --desk-listen 127.0.0.1:0` and waits
+/// for its ports.
 pub fn start(data: &Path) -> Server {
     start_with(data, &[])
 }
@@ -96,7 +109,7 @@ fn ready(mut server: Server) -> Server {
     server
 }
 
-/// Spawns `meldpunt serve --data DATA --listen 127.0.0.1:0` with extra environment and returns
+/// Spawns `meldpunt serve --data DATA` on two free ports with extra environment and returns
 /// at once (for kills during start-up); the port is 0 until [`Server::wait_ready`] has seen it.
 pub fn spawn(data: &Path, env: &[(&str, &str)]) -> Server {
     spawn_serve(&[], data, None, env)
@@ -124,7 +137,7 @@ fn spawn_serve(
         command
             .arg("--data")
             .arg(data)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(FREE_PORTS)
             .env("MELDPUNT_LOG", "debug")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
@@ -143,6 +156,7 @@ fn spawn_serve(
         meldpunt,
         wrapped: !wrapper.is_empty(),
         port: 0,
+        desk_port: 0,
         log,
     }
 }
@@ -157,6 +171,9 @@ impl Server {
             let Ok(line) = self.log.recv_timeout(left) else {
                 return Err(seen);
             };
+            if let Some(port) = line.strip_prefix("meldpunt: desk listening on port ") {
+                self.desk_port = port.trim().parse().expect("a port number");
+            }
             if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
                 self.port = port.trim().parse().expect("a port number");
                 if self.wrapped {
@@ -170,8 +187,14 @@ impl Server {
         }
     }
 
+    /// `path` on the listener that serves it: the desk's for the desk area and the API.
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{}", self.port, path)
+        let port = if meldpunt::web::trace::is_desk(path) {
+            self.desk_port
+        } else {
+            self.port
+        };
+        format!("http://127.0.0.1:{port}{path}")
     }
 
     /// The process id of the started child (the wrapper, if any).

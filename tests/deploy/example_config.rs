@@ -29,6 +29,19 @@ fn the_example_configuration_agrees_with_tor_nginx_and_the_unit() {
         nginx.contains(&format!("proxy_pass http://{listen};")),
         "nginx forwards to {listen}"
     );
+    let desk_listen = example["desk_listen"].as_str().unwrap();
+    assert_eq!(
+        desk_listen, "127.0.0.1:8081",
+        "the desk's door, loopback only"
+    );
+    assert!(
+        torrc.contains(&format!("HiddenServicePort 80 {desk_listen}")),
+        "the desk's onion service forwards to {desk_listen}"
+    );
+    assert!(
+        !nginx.iter().any(|l| l.contains(desk_listen)),
+        "the public proxy never reaches the desk's door"
+    );
 
     let unit = unit_settings();
     let setting = |key: &str| -> Vec<&str> {

@@ -12,14 +12,18 @@ use crate::support::{directives, private_dir, repo_file, rewrite, run, text, too
 /// deploy/torrc with its two folders moved into `dir` (tor insists they are private).
 fn test_torrc(dir: &Path) -> PathBuf {
     let hs = private_dir(&dir.join("hs"));
+    let desk = private_dir(&dir.join("hs-desk"));
     let data = private_dir(&dir.join("tor-data"));
-    let torrc = rewrite(
-        &repo_file("deploy/torrc"),
-        &[
-            ("HiddenServiceDir", format!("{}/", hs.display())),
-            ("DataDirectory", data.display().to_string()),
-        ],
-    );
+    let torrc = repo_file("deploy/torrc")
+        .replace(
+            "HiddenServiceDir /var/lib/tor/meldpunt/",
+            &format!("HiddenServiceDir {}/", hs.display()),
+        )
+        .replace(
+            "HiddenServiceDir /var/lib/tor/meldpunt-desk/",
+            &format!("HiddenServiceDir {}/", desk.display()),
+        );
+    let torrc = rewrite(&torrc, &[("DataDirectory", data.display().to_string())]);
     let path = dir.join("torrc");
     std::fs::write(&path, torrc).unwrap();
     path
@@ -33,6 +37,11 @@ fn torrc_passes_tor_verify_config() {
         "HiddenServiceVersion 3",
         "HiddenServicePort 80 127.0.0.1:8080",
         "HiddenServicePoWDefensesEnabled 1",
+        "HiddenServiceMaxStreams 64",
+        "HiddenServiceMaxStreamsCloseCircuit 1",
+        // The desk's own door (issue 11): a second onion service for the desk listener.
+        "HiddenServiceDir /var/lib/tor/meldpunt-desk/",
+        "HiddenServicePort 80 127.0.0.1:8081",
         "SocksPort 0",
         "ExitRelay 0",
     ] {
@@ -95,6 +104,7 @@ fn tor_writes_the_onion_hostname_where_the_guide_reads_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = test_torrc(dir.path());
     let hostname = dir.path().join("hs/hostname");
+    let desk_hostname = dir.path().join("hs-desk/hostname");
     let tor = ChildGuard::spawn(
         Command::new("tor")
             .arg("-f")
@@ -104,10 +114,18 @@ fn tor_writes_the_onion_hostname_where_the_guide_reads_it() {
             .stderr(Stdio::null()),
     );
     let start = Instant::now();
-    while !hostname.exists() && start.elapsed() < Duration::from_secs(60) {
+    while !(hostname.exists() && desk_hostname.exists())
+        && start.elapsed() < Duration::from_secs(60)
+    {
         std::thread::sleep(Duration::from_millis(100));
     }
     tor.stop();
+    let desk_name = std::fs::read_to_string(&desk_hostname).expect("tor wrote hs-desk/hostname");
+    assert!(desk_name.trim().ends_with(".onion"), "{desk_name}");
+    assert!(
+        dir.path().join("hs-desk/authorized_clients").is_dir(),
+        "tor made the folder the guide puts officers' keys in"
+    );
     let name = std::fs::read_to_string(&hostname).expect("tor wrote hs/hostname");
     let name = name.trim();
     let label = name.strip_suffix(".onion").unwrap();

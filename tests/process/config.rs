@@ -1,14 +1,14 @@
 //! `meldpunt serve` refuses a configuration it does not understand, before it touches anything.
 
-use crate::common::binary::{meldpunt, run};
+use crate::common::binary::{meldpunt, meldpunt_serve, run};
 
 #[test]
 fn an_unknown_meldpunt_variable_stops_the_start_naming_it_and_changes_nothing() {
     let data = tempfile::tempdir().unwrap();
     let folder = data.path().join("data");
     let output = run(
-        meldpunt()
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        meldpunt_serve()
+            .arg("--data")
             .arg(&folder)
             .env("MELDPUNT_LIMITS__FILEZ", "3"),
         None,
@@ -44,8 +44,8 @@ fn the_shipped_example_configuration_does_not_start_until_its_keys_are_replaced(
     let example =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/meldpunt.example.toml");
     let output = run(
-        meldpunt()
-            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        meldpunt_serve()
+            .arg("--config")
             .arg(&example)
             .arg("--data")
             .arg(&folder),
@@ -64,8 +64,8 @@ fn a_secret_key_pasted_as_a_recipient_stops_the_start_and_is_never_printed() {
     let data = tempfile::tempdir().unwrap();
     let secret = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
     let output = run(
-        meldpunt()
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        meldpunt_serve()
+            .arg("--data")
             .arg(data.path().join("data"))
             .env(
                 "MELDPUNT_DESK",

@@ -110,8 +110,8 @@ async fn a_second_service_on_the_same_data_folder_is_refused_and_the_first_keeps
     let data = tempfile::tempdir().unwrap();
     let first = start(data.path());
     let second = crate::common::binary::run(
-        crate::common::binary::meldpunt()
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        crate::common::binary::meldpunt_serve()
+            .arg("--data")
             .arg(data.path()),
         None,
     );

@@ -192,7 +192,7 @@ fn every_setting_can_be_set_from_the_environment() {
         figment::Jail::expect_with(|jail| {
             let name = format!("MELDPUNT_{}", path.replace('.', "__").to_uppercase());
             let value = match path.as_str() {
-                "listen" => "127.0.0.1:4444".to_owned(),
+                "listen" | "desk_listen" => "127.0.0.1:4444".to_owned(),
                 "data" => "/srv/elsewhere".to_owned(),
                 "default_lang" => "en".to_owned(),
                 "onion_address" => desks::ONION.to_owned(),

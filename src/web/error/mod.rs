@@ -32,6 +32,8 @@ pub enum Failure {
     NotFound,
     /// The session ran out or is missing.
     SessionExpired,
+    /// Another site's page made the browser post here ([`super::origin`]).
+    CrossSite,
     /// Anything else; the cause goes to the log under an operation id.
     Internal(String),
 }
@@ -83,6 +85,7 @@ impl Failure {
             Failure::Busy | Failure::TryAgain(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             Failure::NotFound => StatusCode::NOT_FOUND,
+            Failure::CrossSite => StatusCode::FORBIDDEN,
             Failure::SessionExpired => StatusCode::UNAUTHORIZED,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -102,6 +105,7 @@ impl Failure {
             Failure::TryAgain(key) => (t("err_busy_title"), t(key)),
             Failure::DiskFull => (t("err_disk_full_title"), t("err_disk_full")),
             Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),
+            Failure::CrossSite => (t("err_cross_site_title"), t("err_cross_site")),
             Failure::SessionExpired => (t("err_session_title"), t("err_session")),
             Failure::Internal(_) => (t("err_internal_title"), t("err_internal")),
         }

@@ -20,6 +20,8 @@ use crate::web::error::ApiError;
           deletion::report, deletion::item),
     components(schemas(ApiError, ReportJson, ReportDetailJson, ItemJson,
                        ReplyRequest, Created, StatusRequest, Transferred, DeleteRequest)),
+    servers((url = "http://127.0.0.1:8081",
+             description = "The desk's own listener (desk_listen; in production its onion service with client authorisation). The reporters' address answers 404 for every /desk path.")),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
