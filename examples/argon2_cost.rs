@@ -1,42 +1,56 @@
-//! Prints how long one receipt derivation takes on this machine with the given Argon2 cost,
-//! to help an operator choose `[argon2]` settings. Not a test.
+//! Prints how long the two derivations meldpunt runs take on this machine: a receipt's keys
+//! (HKDF-SHA256, on every submission and follow-up) and an officer's password check (Argon2id
+//! with the crate defaults, m = 19 MiB, t = 2, p = 1, on every login). Not a test.
 //!
-//!     cargo run --release --example argon2_cost -- [m_kib] [t] [p]
+//!     cargo run --release --example argon2_cost
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
 
-use meldpunt::config::Argon2Settings;
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use meldpunt::receipt::{ReceiptCode, derive};
 
 fn main() {
-    let args: Vec<u32> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().expect("numbers"))
-        .collect();
-    let d = Argon2Settings::default();
-    let params = Argon2Settings {
-        m_kib: args.first().copied().unwrap_or(d.m_kib),
-        t: args.get(1).copied().unwrap_or(d.t),
-        p: args.get(2).copied().unwrap_or(d.p),
-    };
     let salt = [7u8; 32];
-    let runs = 20;
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        let code = ReceiptCode::generate();
-        let started = Instant::now();
-        derive(&code, &salt, params).unwrap();
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
+    let receipts = time(2000, || {
+        derive(&ReceiptCode::generate(), &salt).unwrap();
+    });
+    report("receipt keys, HKDF-SHA256", &receipts, "µs", 1e6);
+
+    let hash = Argon2::default()
+        .hash_password_with_salt(b"correct horse battery staple", b"sixteen byte salt")
+        .unwrap()
+        .to_string();
+    let logins = time(20, || {
+        let _ = Argon2::default().verify_password(b"a wrong password", hash.as_str());
+    });
+    report(
+        "officer password, Argon2id m=19 MiB t=2 p=1",
+        &logins,
+        "ms",
+        1e3,
+    );
+}
+
+/// Seconds per run, sorted.
+fn time(runs: usize, mut work: impl FnMut()) -> Vec<f64> {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed().as_secs_f64()
+        })
+        .collect();
     times.sort_by(f64::total_cmp);
+    times
+}
+
+fn report(what: &str, times: &[f64], unit: &str, scale: f64) {
+    let n = times.len();
     println!(
-        "Argon2id m={} KiB t={} p={}: median {:.1} ms, min {:.1} ms, max {:.1} ms over {runs} runs (one core)",
-        params.m_kib,
-        params.t,
-        params.p,
-        times[runs / 2],
-        times[0],
-        times[runs - 1]
+        "{what}: median {:.1} {unit}, min {:.1} {unit}, max {:.1} {unit} over {n} runs (one core)",
+        times[n / 2] * scale,
+        times[0] * scale,
+        times[n - 1] * scale
     );
 }

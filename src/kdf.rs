@@ -1,124 +1,92 @@
-//! Bounded Argon2 work.
+//! Bounded Argon2 work: officer passwords, and receipts of earlier versions.
 //!
-//! Each receipt derivation takes 19 MiB and tens of milliseconds of one core. Running them on the
-//! async workers would stall every other request, and running them without bound would let a
-//! burst of requests take all memory. The pool runs at most `workers` derivations at once on the
-//! blocking thread pool and lets at most `queue` more wait; past that the caller gets
-//! [`KdfError::Busy`] and the reporter a calm "try again in a minute" page.
+//! Each Argon2id run takes 19 MiB and tens of milliseconds of one core. Running them on the
+//! async workers would stall every other request; running them on tokio's blocking pool, which
+//! grows to hundreds of threads, let 48 parallel logins grow the process by 819 MiB (every thread
+//! keeps its freed work area). So the pool owns a fixed number of threads, each with one work
+//! area it reuses, and a fixed queue in front of them: past that a job is refused at once with
+//! [`KdfError::Busy`], and the person sees a calm "busy, try again in a minute" page. Memory is
+//! then bounded by the number of workers, whatever arrives.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
-
-use tokio::sync::Semaphore;
-
-use crate::config::Argon2Settings;
-use crate::receipt::{self, ReceiptCode, ReporterKeys};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KdfError {
-    #[error("too many receipt derivations waiting")]
+    #[error("too much Argon2 work waiting")]
     Busy,
-    #[error("receipt derivation failed")]
+    #[error("Argon2 work failed")]
     Failed,
 }
 
+/// One piece of work, given the worker's reusable Argon2 work area.
+type Job = Box<dyn FnOnce(&mut Vec<argon2::Block>) + Send>;
+
+/// A handle on the pool's threads; cheap to clone. The threads end when the last handle goes.
 #[derive(Clone)]
-pub struct KdfPool {
-    running: Arc<Semaphore>,
-    admitted: Arc<AtomicUsize>,
-    capacity: usize,
-    salt: Arc<[u8]>,
-    /// Argon2 work areas, one per running derivation at most, reused rather than reallocated.
-    buffers: Arc<Mutex<Vec<Vec<argon2::Block>>>>,
+pub struct ArgonPool {
+    jobs: SyncSender<Job>,
+    started: Arc<AtomicU64>,
 }
 
-/// Releases a place in the pool when the request is done with it, even on error or cancel.
-struct Admission(Arc<AtomicUsize>);
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl KdfPool {
-    pub fn new(workers: usize, queue: usize, salt: Vec<u8>) -> KdfPool {
-        let workers = workers.max(1);
-        KdfPool {
-            running: Arc::new(Semaphore::new(workers)),
-            admitted: Arc::new(AtomicUsize::new(0)),
-            capacity: workers + queue,
-            salt: salt.into(),
-            buffers: Arc::new(Mutex::new(Vec::new())),
+impl ArgonPool {
+    /// `workers` threads (at least one), and room for `queue` jobs waiting for them.
+    pub fn new(workers: usize, queue: usize) -> Result<ArgonPool, std::io::Error> {
+        let (jobs, waiting) = sync_channel::<Job>(queue);
+        let waiting = Arc::new(Mutex::new(waiting));
+        for n in 0..workers.max(1) {
+            let waiting = waiting.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || work(&waiting))?;
         }
-    }
-
-    fn admit(&self) -> Result<Admission, KdfError> {
-        let previous = self.admitted.fetch_add(1, Ordering::SeqCst);
-        let admission = Admission(self.admitted.clone());
-        if previous >= self.capacity {
-            return Err(KdfError::Busy);
-        }
-        Ok(admission)
-    }
-
-    /// Derives the keys for `code` with `params`, waiting for a worker if needed.
-    pub async fn derive(
-        &self,
-        code: ReceiptCode,
-        params: Argon2Settings,
-    ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
-        let _admission = self.admit()?;
-        self.run(code, params).await
-    }
-
-    /// Starts deriving keys for a fresh code in the background, so the work overlaps with
-    /// receiving an upload. Fails at once with `Busy` when the queue is full.
-    pub fn start_fresh(
-        &self,
-        params: Argon2Settings,
-    ) -> Result<impl Future<Output = Result<(ReceiptCode, ReporterKeys), KdfError>> + use<>, KdfError>
-    {
-        let admission = self.admit()?;
-        let pool = self.clone();
-        let task = actix_web::rt::spawn(async move {
-            let _admission = admission;
-            pool.run(ReceiptCode::generate(), params).await
-        });
-        Ok(async move { task.await.map_err(|_| KdfError::Failed)? })
-    }
-
-    async fn run(
-        &self,
-        code: ReceiptCode,
-        params: Argon2Settings,
-    ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
-        let _permit = self.running.acquire().await.map_err(|_| KdfError::Failed)?;
-        let salt = self.salt.clone();
-        let buffers = self.buffers.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut memory = buffers
-                .lock()
-                .ok()
-                .and_then(|mut b| b.pop())
-                .unwrap_or_default();
-            let keys = receipt::derive_with_memory(&code, &salt, params, &mut memory);
-            if let Ok(mut b) = buffers.lock() {
-                b.push(memory);
-            }
-            Ok((code, keys.map_err(|_| KdfError::Failed)?))
+        Ok(ArgonPool {
+            jobs,
+            started: Arc::new(AtomicU64::new(0)),
         })
-        .await
-        .map_err(|_| KdfError::Failed)?
     }
 
-    /// Derives a key set for a fresh code, failing fast with `Busy` when the queue is full.
-    pub async fn fresh(
+    /// Runs `job` on a worker and waits for its answer; `Busy` at once when every worker is
+    /// taken and the queue is full.
+    pub async fn run<T: Send + 'static>(
         &self,
-        params: Argon2Settings,
-    ) -> Result<(ReceiptCode, ReporterKeys), KdfError> {
-        self.derive(ReceiptCode::generate(), params).await
+        job: impl FnOnce(&mut Vec<argon2::Block>) -> T + Send + 'static,
+    ) -> Result<T, KdfError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let started = self.started.clone();
+        let boxed: Job = Box::new(move |memory| {
+            started.fetch_add(1, Ordering::SeqCst);
+            // The asker may have gone (a closed connection); the work is done either way.
+            let _ = answer.send(job(memory));
+        });
+        match self.jobs.try_send(boxed) {
+            Ok(()) => answered.await.map_err(|_| KdfError::Failed),
+            Err(TrySendError::Full(_)) => Err(KdfError::Busy),
+            Err(TrySendError::Disconnected(_)) => Err(KdfError::Failed),
+        }
+    }
+
+    /// How many jobs have started since the pool was made (for tests and the hourly line).
+    pub fn jobs_started(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
+    }
+}
+
+/// A worker: takes jobs until every handle on the pool is gone, reusing one work area. A job
+/// that panics (it should not) ends only that job: the worker goes on with a fresh area.
+fn work(waiting: &Mutex<Receiver<Job>>) {
+    let mut memory = Vec::new();
+    loop {
+        let job = match waiting.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+        if ran.is_err() {
+            memory = Vec::new();
+        }
     }
 }
 
@@ -126,21 +94,35 @@ impl KdfPool {
 mod tests {
     use super::*;
 
-    const CHEAP: Argon2Settings = Argon2Settings {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
-
     #[tokio::test]
     async fn a_full_queue_answers_busy_instead_of_waiting() {
-        let pool = KdfPool::new(1, 1, b"salt-salt-salt".to_vec());
-        let first = pool.admit().unwrap();
-        let second = pool.admit().unwrap();
-        assert!(matches!(pool.admit(), Err(KdfError::Busy)));
-        drop(first);
-        let _third = pool.admit().unwrap();
-        drop(second);
-        assert!(pool.fresh(CHEAP).await.is_ok());
+        let pool = ArgonPool::new(1, 1).unwrap();
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let wait = Arc::new(Mutex::new(wait));
+        let hold = |wait: Arc<Mutex<std::sync::mpsc::Receiver<()>>>| {
+            move |_: &mut Vec<argon2::Block>| {
+                let _ = wait.lock().unwrap().recv();
+            }
+        };
+        let running = tokio::spawn({
+            let pool = pool.clone();
+            let job = hold(wait.clone());
+            async move { pool.run(job).await }
+        });
+        while pool.jobs_started() == 0 {
+            tokio::task::yield_now().await;
+        }
+        let queued = tokio::spawn({
+            let pool = pool.clone();
+            let job = hold(wait.clone());
+            async move { pool.run(job).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(pool.run(|_| ()).await, Err(KdfError::Busy)));
+        release.send(()).unwrap();
+        release.send(()).unwrap();
+        assert!(running.await.unwrap().is_ok());
+        assert!(queued.await.unwrap().is_ok());
+        assert_eq!(pool.run(|_| 7).await.unwrap(), 7);
     }
 }

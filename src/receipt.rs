@@ -1,13 +1,20 @@
 //! Receipt codes: the reporter's only key back to their report.
 //!
-//! A code is 20 symbols of Crockford's base32 (100 bits from the OS random generator), shown as
-//! five groups of four so it can be copied, written down and read aloud. Input forgives case,
+//! A code is 24 symbols of Crockford's base32 (120 bits from the OS random generator), shown as
+//! six groups of four so it can be copied, written down and read aloud. Input forgives case,
 //! spaces, dashes and the look-alikes `I`/`L` (read as `1`) and `O` (read as `0`).
 //!
-//! The code is never stored. Argon2id over the code, with an install-wide salt, yields 64 bytes:
-//! the first 32 are the report's lookup key in the database, the last 32 the reporter's own age
-//! X25519 identity, to which replies are encrypted. The database holds the lookup key and the
-//! public half only.
+//! The code is never stored. HKDF-SHA256 over the code, keyed with the install's secret salt,
+//! yields 64 bytes: the first 32 are the report's lookup key in the database, the last 32 the
+//! reporter's own age X25519 identity, to which replies are encrypted. The database holds the
+//! lookup key and the public half only. A look-up secret of 112 bits or more needs only an
+//! approved one-way function (NIST SP 800-63B §5.1.2.2): nobody can try 2^119 codes, and a
+//! memory-hard function on top would only hand every anonymous visitor a way to burn the
+//! server's CPU and memory. The derivation takes microseconds, so it runs on the request itself.
+//!
+//! Earlier versions made 20-symbol (100-bit) codes and stretched them with Argon2id; reports
+//! made so keep their cost in the record ([`ReceiptKdf::Argon2`]) and still open, through the
+//! bounded Argon2 pool ([`derive_legacy_with_memory`]).
 
 use std::fmt;
 
@@ -16,19 +23,57 @@ use secrecy::{SecretBox, SecretString};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::config::Argon2Settings;
+use serde::{Deserialize, Serialize};
 
 /// Crockford's base32: no `I`, `L`, `O` or `U`, so nothing reads as something else.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const SYMBOLS: usize = 20;
+const SYMBOLS: usize = 24;
+/// The length of the codes earlier versions made (100 bits, stretched with Argon2id).
+const LEGACY_SYMBOLS: usize = 20;
 const GROUP: usize = 4;
+/// HKDF's `info`: what the 64 bytes are for, so no other use of the salt can collide with it.
+const HKDF_INFO: &[u8] = b"meldpunt receipt v2: lookup key, reporter identity";
 
 /// Bits of entropy in a receipt code.
 pub const ENTROPY_BITS: usize = SYMBOLS * 5;
 
-/// A receipt code in canonical form (20 upper-case symbols, no separators).
-/// Its `Debug` is redacted and its memory is zeroized on drop.
+/// A receipt code in canonical form (24 upper-case symbols, or 20 for a code made by an earlier
+/// version, no separators). Its `Debug` is redacted and its memory is zeroized on drop.
 pub struct ReceiptCode(SecretString);
+
+/// How a report's receipt turns into its keys; stored with the report.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(untagged)]
+pub enum ReceiptKdf {
+    /// 24-symbol codes: HKDF-SHA256 keyed with the install's salt.
+    Hkdf(HkdfSha256),
+    /// 20-symbol codes of earlier versions: Argon2id with the cost the report was made with.
+    Argon2(Argon2Cost),
+}
+
+/// The one HKDF variant there is; stored as the string `"hkdf-sha256"`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub enum HkdfSha256 {
+    #[serde(rename = "hkdf-sha256")]
+    V1,
+}
+
+impl ReceiptKdf {
+    /// What a new receipt is derived with.
+    pub const CURRENT: ReceiptKdf = ReceiptKdf::Hkdf(HkdfSha256::V1);
+}
+
+/// The Argon2id cost a receipt of an earlier version was stretched with.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct Argon2Cost {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Passes.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
 
 impl ReceiptCode {
     /// A fresh code from the operating system's random generator.
@@ -60,7 +105,7 @@ impl ReceiptCode {
             };
             canonical.push(c);
         }
-        if canonical.len() == SYMBOLS {
+        if canonical.len() == SYMBOLS || canonical.len() == LEGACY_SYMBOLS {
             Some(ReceiptCode(SecretString::from(canonical)))
         } else {
             canonical.zeroize();
@@ -68,7 +113,12 @@ impl ReceiptCode {
         }
     }
 
-    /// The code for display, in groups: `7KQ2-M9XD-4HRT-B0C5-WZ8N`.
+    /// A code of an earlier version (20 symbols), whose keys come from Argon2id.
+    pub fn is_legacy(&self) -> bool {
+        self.canonical().len() == LEGACY_SYMBOLS
+    }
+
+    /// The code for display, in groups: `7KQ2-M9XD-4HRT-B0C5-WZ8N-3FJP`.
     pub fn grouped(&self) -> SecretString {
         let canonical = self.0.expose_secret().as_bytes();
         let grouped: Vec<String> = canonical
@@ -119,6 +169,18 @@ impl fmt::Debug for ReporterKeys {
 }
 
 impl ReporterKeys {
+    /// The first half is the lookup key, the second the identity.
+    fn split(out: &[u8; 64]) -> ReporterKeys {
+        let mut lookup = [0u8; 32];
+        let mut identity = Box::new([0u8; 32]);
+        lookup.copy_from_slice(&out[..32]);
+        identity.copy_from_slice(&out[32..]);
+        ReporterKeys {
+            lookup: LookupKey(lookup),
+            identity: SecretBox::new(identity),
+        }
+    }
+
     /// The reporter's identity as an age identity (decrypts replies).
     pub fn identity(&self) -> Result<age::x25519::Identity, KeyError> {
         identity_from_bytes(self.identity.expose_secret())
@@ -154,23 +216,27 @@ pub fn identity_from_bytes(bytes: &[u8; 32]) -> Result<age::x25519::Identity, Ke
     upper.parse().map_err(|_| KeyError::Encoding)
 }
 
-/// Stretches a receipt code. Slow on purpose (tens of milliseconds, 19 MiB by default):
-/// call it only through [`crate::kdf::KdfPool`], never on an async worker.
-pub fn derive(
-    code: &ReceiptCode,
-    salt: &[u8],
-    params: Argon2Settings,
-) -> Result<ReporterKeys, KeyError> {
-    derive_with_memory(code, salt, params, &mut Vec::new())
+/// The keys of a 24-symbol code: HKDF-SHA256 with the install's salt as its key. Fast (a few
+/// HMACs), so it needs no pool; a legacy code is refused here (see [`derive_legacy_with_memory`]).
+pub fn derive(code: &ReceiptCode, salt: &[u8]) -> Result<ReporterKeys, KeyError> {
+    if code.is_legacy() {
+        return Err(KeyError::Derivation);
+    }
+    let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(salt), code.canonical().as_bytes());
+    let mut out = Zeroizing::new([0u8; 64]);
+    hkdf.expand(HKDF_INFO, out.as_mut())
+        .map_err(|_| KeyError::Derivation)?;
+    Ok(ReporterKeys::split(&out))
 }
 
-/// [`derive`] with a caller-owned Argon2 work area, so a pool can reuse a few buffers instead of
-/// allocating 19 MiB per derivation (which the allocator keeps around per thread). The buffer is
-/// wiped before this returns.
-pub fn derive_with_memory(
+/// The keys of a legacy (20-symbol) code: Argon2id with the report's stored cost. Slow on
+/// purpose: call it only through [`crate::kdf::ArgonPool`], never on an async worker. The work
+/// area is the caller's, so a pool can reuse a few buffers instead of allocating 19 MiB per
+/// derivation (which the allocator keeps around per thread); it is wiped before this returns.
+pub fn derive_legacy_with_memory(
     code: &ReceiptCode,
     salt: &[u8],
-    params: Argon2Settings,
+    params: Argon2Cost,
     memory: &mut Vec<argon2::Block>,
 ) -> Result<ReporterKeys, KeyError> {
     let argon_params = argon2::Params::new(params.m_kib, params.t, params.p, Some(64))
@@ -190,50 +256,51 @@ pub fn derive_with_memory(
     );
     memory.iter_mut().for_each(Zeroize::zeroize);
     hashed.map_err(|_| KeyError::Derivation)?;
-    let mut lookup = [0u8; 32];
-    let mut identity = Box::new([0u8; 32]);
-    lookup.copy_from_slice(&out[..32]);
-    identity.copy_from_slice(&out[32..]);
-    Ok(ReporterKeys {
-        lookup: LookupKey(lookup),
-        identity: SecretBox::new(identity),
-    })
+    Ok(ReporterKeys::split(&out))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const CHEAP: Argon2Settings = Argon2Settings {
+    const CHEAP: Argon2Cost = Argon2Cost {
         m_kib: 64,
         t: 1,
         p: 1,
     };
 
     #[test]
-    fn a_code_has_at_least_80_bits_and_prints_in_groups_of_four() {
-        const { assert!(ENTROPY_BITS >= 80) };
+    fn a_code_has_120_bits_and_prints_in_six_groups_of_four() {
+        const { assert!(ENTROPY_BITS >= 120) };
         let code = ReceiptCode::generate();
         let shown = code.grouped();
         let shown = shown.expose_secret();
-        assert_eq!(shown.len(), 24);
+        assert_eq!(shown.len(), 29);
+        assert_eq!(shown.split('-').count(), 6);
         assert!(shown.split('-').all(|g| g.len() == 4));
     }
 
     #[test]
     fn typed_input_forgives_case_spaces_dashes_and_look_alikes() {
-        let code = ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K").unwrap();
-        let messy = ReceiptCode::parse(" o123 4567 89ab cdef ghik ").unwrap();
-        let glued = ReceiptCode::parse("O12345-6789ABCDEFGHL-K").unwrap();
+        let code = ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K-MNPQ").unwrap();
+        let messy = ReceiptCode::parse(" o123 4567 89ab cdef ghik mnpq ").unwrap();
+        let glued = ReceiptCode::parse("O12345-6789ABCDEFGHL-KMNPQ").unwrap();
         assert_eq!(code.canonical(), messy.canonical());
         assert_eq!(code.canonical(), glued.canonical());
+        assert!(!code.is_legacy());
+        let old = ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K").unwrap();
+        assert!(
+            old.is_legacy(),
+            "a 20-symbol code of an earlier version still parses"
+        );
     }
 
     #[test]
     fn input_that_cannot_be_a_code_is_refused() {
         assert!(ReceiptCode::parse("short").is_none());
         assert!(ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K-0").is_none());
-        assert!(ReceiptCode::parse("0123-4567-89AB-CDEF-GH1*").is_none());
+        assert!(ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K-MNPQ-R").is_none());
+        assert!(ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K-MNP*").is_none());
     }
 
     #[test]
@@ -247,15 +314,49 @@ mod tests {
     fn the_same_code_and_salt_give_the_same_keys_and_a_working_identity() {
         let code = ReceiptCode::generate();
         let again = ReceiptCode::parse(code.grouped().expose_secret()).unwrap();
-        let a = derive(&code, b"install-salt-0123", CHEAP).unwrap();
-        let b = derive(&again, b"install-salt-0123", CHEAP).unwrap();
+        let a = derive(&code, b"install-salt-0123").unwrap();
+        let b = derive(&again, b"install-salt-0123").unwrap();
         assert!(a.lookup.ct_eq(&b.lookup));
-        let c = derive(&code, b"another-salt-0123", CHEAP).unwrap();
+        let c = derive(&code, b"another-salt-0123").unwrap();
         assert!(!a.lookup.ct_eq(&c.lookup));
 
         let recipient = a.recipient().unwrap();
         let sealed = age::encrypt(&recipient, b"a reply").unwrap();
         let opened = age::decrypt(&b.identity().unwrap(), &sealed).unwrap();
         assert_eq!(opened, b"a reply");
+    }
+
+    #[test]
+    fn a_legacy_code_opens_only_with_its_argon2_cost() {
+        let old = ReceiptCode::parse("0123-4567-89AB-CDEF-GH1K").unwrap();
+        assert!(derive(&old, b"install-salt-0123").is_err());
+        let mut memory = Vec::new();
+        let a = derive_legacy_with_memory(&old, b"install-salt-0123", CHEAP, &mut memory).unwrap();
+        let b = derive_legacy_with_memory(&old, b"install-salt-0123", CHEAP, &mut memory).unwrap();
+        assert!(a.lookup.ct_eq(&b.lookup));
+        assert!(
+            memory
+                .iter()
+                .all(|block| block.as_ref().iter().all(|w| *w == 0))
+        );
+    }
+
+    #[test]
+    fn the_kdf_is_stored_as_a_name_or_as_the_old_cost() {
+        let current = serde_json::to_string(&ReceiptKdf::CURRENT).unwrap();
+        assert_eq!(current, "\"hkdf-sha256\"");
+        let old: ReceiptKdf = serde_json::from_str(r#"{"m_kib":19456,"t":2,"p":1}"#).unwrap();
+        assert_eq!(
+            old,
+            ReceiptKdf::Argon2(Argon2Cost {
+                m_kib: 19456,
+                t: 2,
+                p: 1
+            })
+        );
+        assert_eq!(
+            serde_json::from_str::<ReceiptKdf>(&current).unwrap(),
+            ReceiptKdf::CURRENT
+        );
     }
 }

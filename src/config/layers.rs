@@ -16,7 +16,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use super::desks::FileDesk;
-use super::sections::{Argon2Settings, KdfSettings, Limits, SessionSettings};
+use super::sections::{KdfSettings, Limits, SessionSettings};
 use super::{ConfigError, Overrides};
 use crate::domain::Lang;
 
@@ -38,7 +38,6 @@ pub(super) struct RawConfig {
     pub onion_address: Option<String>,
     pub https: bool,
     pub limits: Limits,
-    pub argon2: Argon2Settings,
     pub session: SessionSettings,
     pub kdf: KdfSettings,
     pub followup_floor_ms: u64,
@@ -55,7 +54,6 @@ impl Default for RawConfig {
             onion_address: None,
             https: false,
             limits: Limits::default(),
-            argon2: Argon2Settings::default(),
             session: SessionSettings::default(),
             kdf: KdfSettings::default(),
             followup_floor_ms: 800,

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use crate::domain::{DeskId, Lang};
 pub use layers::NOT_SETTINGS;
-pub use sections::{Argon2Settings, KdfSettings, Limits, SessionSettings};
+pub use sections::{KdfSettings, Limits, SessionSettings};
 
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
@@ -34,7 +34,6 @@ pub struct Settings {
     /// Set when a TLS proxy serves the clearnet address, so cookies get the `Secure` flag.
     pub https: bool,
     pub limits: Limits,
-    pub argon2: Argon2Settings,
     pub session: SessionSettings,
     pub kdf: KdfSettings,
     pub desks: Vec<DeskSettings>,
@@ -108,7 +107,6 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         onion_address,
         https: raw.https,
         limits: raw.limits,
-        argon2: raw.argon2,
         session: raw.session,
         kdf: raw.kdf,
         desks,

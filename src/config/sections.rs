@@ -1,4 +1,4 @@
-//! The nested sections of the configuration (`[limits]`, `[argon2]`, `[session]`, `[kdf]`): each
+//! The nested sections of the configuration (`[limits]`, `[session]`, `[kdf]`): each
 //! with its defaults, and unknown keys refused.
 
 use serde::{Deserialize, Serialize};
@@ -25,28 +25,6 @@ impl Default for Limits {
     }
 }
 
-/// Argon2id cost for stretching receipt codes. Stored with each report so it can be raised later.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[serde(deny_unknown_fields, default)]
-pub struct Argon2Settings {
-    /// Memory in KiB (OWASP minimum: 19 MiB).
-    pub m_kib: u32,
-    /// Passes.
-    pub t: u32,
-    /// Lanes.
-    pub p: u32,
-}
-
-impl Default for Argon2Settings {
-    fn default() -> Self {
-        Argon2Settings {
-            m_kib: 19 * 1024,
-            t: 2,
-            p: 1,
-        }
-    }
-}
-
 /// Reporter session lifetimes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -64,13 +42,14 @@ impl Default for SessionSettings {
     }
 }
 
-/// How much Argon2 work may run and wait at once.
+/// How much Argon2 work (officer passwords, receipts of earlier versions) may run and wait at
+/// once: each running check holds 19 MiB, so `workers` bounds the memory it takes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct KdfSettings {
-    /// Derivations allowed at once (default: the number of cores).
+    /// Checks allowed at once, each on its own thread (default: the number of cores).
     pub workers: usize,
-    /// Requests allowed to wait for a worker before "busy, try again" is shown.
+    /// Checks allowed to wait for a worker before "busy, try again" is shown.
     pub queue: usize,
 }
 
@@ -79,7 +58,7 @@ impl Default for KdfSettings {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         KdfSettings {
             workers: cores,
-            queue: cores * 16,
+            queue: cores * 4,
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Desk officers: their accounts (name, desk, Argon2id password hash, TOTP secret), their API
-//! tokens, and the login check with its lock-out. Everything lives in three tables of the
-//! store's database — `officers`, `officer_tokens` and `login_failures` — and every change is one
-//! transaction, durable before a method returns. Nothing is cached: every request reads the
+//! tokens, and the login check with its throttle. Accounts and tokens live in two tables of the
+//! store's database — `officers` and `officer_tokens` — and every change is one transaction, durable before a method returns. Nothing is cached: every request reads the
 //! database, so an officer added, removed or revoked by `meldpunt officer …` while the service
 //! runs counts from the very next request.
 //!
@@ -14,7 +13,10 @@ mod login;
 mod record;
 #[cfg(test)]
 mod tests;
+mod throttle;
 mod tokens;
+
+pub use throttle::LoginTotals;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -92,15 +94,25 @@ pub struct TokenSummary {
     pub revoked: bool,
 }
 
-/// What a login attempt came to. `Failed` does not say which part was wrong, on purpose.
+/// What a login attempt came to. No failure says which part was wrong, on purpose; the names
+/// they carry are for the audit log, never for the page.
 #[derive(Debug)]
 pub enum LoginOutcome {
     Success(Officer),
-    Failed,
-    /// Too many failures for this name; nothing was checked. `until` is in unix seconds.
-    Locked {
-        until: u64,
+    /// The full check ran and failed. `officer`: the name, when it is a real officer's;
+    /// `guard_began`: from this attempt on, the name is guarded.
+    Failed {
+        officer: Option<String>,
+        guard_began: bool,
     },
+    /// Too many attempts on this name or on all: only an attempt with the right code is checked
+    /// further, and this one was refused. `officer`: a real officer's name whose check ran (the
+    /// code was right) and failed — someone may have the officer's authenticator.
+    Guarded {
+        officer: Option<String>,
+    },
+    /// Every Argon2 worker is taken and the queue is full; nothing was checked.
+    Busy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,8 +171,9 @@ pub struct Officers {
     dummy_hash: SecretString,
     /// Checked instead of an officer's TOTP secret when the name is unknown, for the same reason.
     dummy_totp: SecretBox<[u8; 20]>,
-    password_checks: AtomicU64,
+    password_checks: Arc<AtomicU64>,
     token_lookups: AtomicU64,
+    throttle: throttle::Throttle,
 }
 
 impl Officers {
@@ -172,8 +185,9 @@ impl Officers {
         Ok(Officers {
             dummy_hash: hash_password(dummy_password.as_ref())?,
             dummy_totp: random_totp_secret(),
-            password_checks: AtomicU64::new(0),
+            password_checks: Arc::new(AtomicU64::new(0)),
             token_lookups: AtomicU64::new(0),
+            throttle: throttle::Throttle::new(),
             store,
         })
     }

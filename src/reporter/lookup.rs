@@ -1,9 +1,11 @@
 //! Coming back with a receipt: the code turns into the report and the reporter's identity, and the
 //! identity opens the desk's replies.
 //!
-//! Opening a receipt does the same work (one Argon2 derivation per cost setting in use) and takes
-//! at least the same floor time for a known code, an unknown code and input that is no code at all,
-//! and the two failures look alike, so the answer says nothing about which codes exist. The thread
+//! Opening a receipt does the same work (one HKDF derivation and one look-up) and takes at least
+//! the same floor time for a known code, an unknown code and input that is no code at all, and
+//! the two failures look alike, so the answer says nothing about which codes exist. A 20-symbol
+//! code of an earlier version is stretched with Argon2id, once per cost such reports were made
+//! with, in the bounded pool; an install that never had such reports does no Argon2 work at all. The thread
 //! shows the replies decrypted with the reporter's identity, and the reporter's own messages only
 //! as day and size: they are sealed to the desk alone, so a coerced receipt does not reveal the tip.
 
@@ -20,7 +22,10 @@ use super::reception::{Reception, blocking};
 use crate::config::DeskSettings;
 use crate::desk::deadlines::{self, Deadlines};
 use crate::domain::{Day, ItemId, ReportId};
-use crate::receipt::{ReceiptCode, ReporterKeys, identity_from_bytes};
+use crate::receipt::{
+    self, Argon2Cost, ReceiptCode, ReceiptKdf, ReporterKeys, derive_legacy_with_memory,
+    identity_from_bytes,
+};
 use crate::seal::{self, Recipients};
 use crate::store::{ItemKind, ReportRecord};
 
@@ -102,30 +107,61 @@ impl Reception {
         }))
     }
 
-    /// Stretches the code with every cost setting in use and looks each result up. Input that is
-    /// no code is replaced by a random one, so it costs the same and finds nothing.
+    /// Derives the code's keys and looks them up. Input that is no code is replaced by a random
+    /// one, so it costs the same and finds nothing.
     async fn find(
         &self,
         typed: Option<ReceiptCode>,
     ) -> Result<Option<(ReportRecord, ReporterKeys)>, ReporterError> {
         let valid = typed.is_some();
-        let mut code = typed.unwrap_or_else(ReceiptCode::generate);
-        let mut cost_sets = self.store.kdf_sets()?;
-        if !cost_sets.contains(&self.argon2) {
-            cost_sets.push(self.argon2);
-        }
+        let code = typed.unwrap_or_else(ReceiptCode::generate);
+        let found = if code.is_legacy() {
+            self.find_legacy(code).await?
+        } else {
+            let keys = receipt::derive(&code, self.salt.expose_secret())?;
+            self.store
+                .find_by_lookup(&keys.lookup)?
+                .filter(|record| record.kdf == ReceiptKdf::CURRENT)
+                .map(|record| (record, keys))
+        };
+        Ok(found.filter(|_| valid))
+    }
+
+    /// A code of an earlier version: stretched with every Argon2 cost a stored report was made
+    /// with (normally one, none on an install that started with 24-symbol codes).
+    async fn find_legacy(
+        &self,
+        mut code: ReceiptCode,
+    ) -> Result<Option<(ReportRecord, ReporterKeys)>, ReporterError> {
+        let costs: Vec<Argon2Cost> = self
+            .store
+            .kdf_sets()?
+            .into_iter()
+            .filter_map(|kdf| match kdf {
+                ReceiptKdf::Argon2(cost) => Some(cost),
+                ReceiptKdf::Hkdf(_) => None,
+            })
+            .collect();
         let mut found = None;
-        for params in cost_sets {
-            let (returned, keys) = self.kdf.derive(code, params).await?;
+        for cost in costs {
+            let salt = self.salt.clone();
+            let (returned, keys) = self
+                .argon
+                .run(move |memory| {
+                    let keys = derive_legacy_with_memory(&code, salt.expose_secret(), cost, memory);
+                    (code, keys)
+                })
+                .await?;
             code = returned;
+            let keys = keys?;
             if found.is_none()
                 && let Some(record) = self.store.find_by_lookup(&keys.lookup)?
-                && record.kdf == params
+                && record.kdf == ReceiptKdf::Argon2(cost)
             {
                 found = Some((record, keys));
             }
         }
-        Ok(found.filter(|_| valid))
+        Ok(found)
     }
 
     /// The reporter's report, as stored now.

@@ -1,15 +1,17 @@
 //! What the reporter's use cases work with ([`Reception`]), and how they run blocking work.
 //!
-//! The inputs are explicit: the installation's store, desks and clock, the pool that stretches
-//! receipts, and the settings that bound a submission and a look-up — nothing of a request. The
+//! The inputs are explicit: the installation's store, desks and clock, its receipt salt, the
+//! Argon2 pool that opens receipts of earlier versions, and the settings that bound a submission and a look-up — nothing of a request. The
 //! web pages build one per request from their state; a test builds one from a temporary folder.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{Argon2Settings, DeskSettings, Limits};
+use secrecy::SecretSlice;
+
+use crate::config::{DeskSettings, Limits};
 use crate::domain::{Clock, DeskId};
-use crate::kdf::KdfPool;
+use crate::kdf::ArgonPool;
 use crate::seal::{self, Recipients};
 use crate::store::Store;
 
@@ -23,9 +25,10 @@ pub struct Reception {
     pub store: Arc<Store>,
     pub desks: Arc<[DeskSettings]>,
     pub clock: Arc<dyn Clock>,
-    pub kdf: KdfPool,
-    /// The Argon2 cost a new receipt is stretched with.
-    pub argon2: Argon2Settings,
+    /// The install's secret salt, the key receipts are derived with.
+    pub salt: Arc<SecretSlice<u8>>,
+    /// Where receipts of earlier versions are stretched (Argon2id, bounded).
+    pub argon: ArgonPool,
     /// What one submission may hold.
     pub limits: Limits,
     /// The least time opening a receipt takes, whether the receipt is known or not.

@@ -1,6 +1,5 @@
 //! The reporter's use cases, without HTTP: a real store in a temporary folder, one desk with a
-//! fresh identity, a test clock and cheap Argon2. (`actix_web::test` only because the KDF pool
-//! spawns its background derivation on actix's runtime.)
+//! fresh identity and a test clock.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,19 +7,14 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 
 use super::*;
-use crate::config::{Argon2Settings, DeskSettings, Limits};
+use crate::config::{DeskSettings, Limits};
 use crate::domain::{ItemId, TestClock};
-use crate::kdf::KdfPool;
+use crate::kdf::ArgonPool;
 use crate::receipt::ReceiptCode;
 use crate::seal::Recipients;
 use crate::store::ItemKind;
 use crate::store::Store;
 
-const CHEAP: Argon2Settings = Argon2Settings {
-    m_kib: 64,
-    t: 1,
-    p: 1,
-};
 const FLOOR: Duration = Duration::from_millis(40);
 
 struct Fixture {
@@ -49,8 +43,8 @@ fn fixture(limits: Limits) -> Fixture {
         store,
         desks: Arc::from(vec![settings]),
         clock: Arc::new(TestClock::at(1_750_000_000)),
-        kdf: KdfPool::new(2, 8, salt),
-        argon2: CHEAP,
+        salt: Arc::new(secrecy::SecretSlice::from(salt)),
+        argon: ArgonPool::new(1, 4).unwrap(),
         limits,
         lookup_floor: FLOOR,
     };
@@ -237,13 +231,59 @@ async fn deleting_replies_removes_only_those_the_reporter_was_shown() {
     assert!(path(&unread).exists());
 }
 
+/// Receipts of earlier versions (20 symbols, Argon2id): the report made with one still opens,
+/// in the Argon2 pool; a 24-symbol code needs no Argon2 at all.
 #[actix_web::test]
-async fn a_full_receipt_queue_answers_busy_before_the_tip_is_read() {
+async fn a_receipt_of_an_earlier_version_still_opens_and_a_new_one_costs_no_argon2() {
+    use crate::receipt::{Argon2Cost, derive_legacy_with_memory};
     let f = fixture(Limits::default());
-    let held: Vec<_> = (0..10).map(|_| f.reception.fresh_receipt()).collect();
-    assert!(held.iter().all(Result::is_ok));
-    assert!(matches!(
-        f.reception.fresh_receipt(),
-        Err(ReporterError::Busy)
-    ));
+    let (code, reporter) = tip(&f, "made by an earlier version").await;
+    assert_eq!(
+        f.reception.argon.jobs_started(),
+        0,
+        "a new receipt runs no Argon2"
+    );
+    let legacy = ReceiptCode::parse("7KQ2-M9XD-4HRT-B0C5-WZ8N").unwrap();
+    let old_code = || ReceiptCode::parse("7kq2 m9xd 4hrt b0c5 wz8n").unwrap();
+    assert!(f.reception.open(Some(old_code())).await.unwrap().is_none());
+    assert_eq!(
+        f.reception.argon.jobs_started(),
+        0,
+        "no report needs Argon2 yet"
+    );
+
+    // Make the stored report one of an earlier version: its lookup key from the old code.
+    let cost = Argon2Cost {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+    let salt = f.reception.store.install_salt().unwrap();
+    let keys = derive_legacy_with_memory(&legacy, &salt, cost, &mut Vec::new()).unwrap();
+    let cost_json = serde_json::to_string(&cost).unwrap();
+    f.reception
+        .store
+        .database()
+        .write(|tx| {
+            tx.execute(
+                "UPDATE lookup SET key = ?1 WHERE report = ?2",
+                rusqlite::params![&keys.lookup.0[..], reporter.report.as_str()],
+            )?;
+            tx.execute(
+                "UPDATE reports SET record = json_set(record, '$.kdf', json(?1))",
+                [&cost_json],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO kdf_sets (settings) VALUES (?1)",
+                [&cost_json],
+            )?;
+            Ok::<_, crate::store::DbError>(())
+        })
+        .unwrap();
+    let opened = f.reception.open(Some(old_code())).await.unwrap().unwrap();
+    assert_eq!(opened.report, reporter.report);
+    assert_eq!(f.reception.argon.jobs_started(), 1);
+    // The new-style code of the same report no longer matches its record's derivation.
+    let again = ReceiptCode::parse(code.grouped().expose_secret()).unwrap();
+    assert!(f.reception.open(Some(again)).await.unwrap().is_none());
 }

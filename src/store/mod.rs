@@ -27,7 +27,6 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::config::Argon2Settings;
 use crate::domain::{Day, ItemId, ReportId};
 use crate::receipt::LookupKey;
 use crate::seal::Sealed;
@@ -222,8 +221,9 @@ impl Store {
         })
     }
 
-    /// Every Argon2 cost some stored report was made with (normally one).
-    pub fn kdf_sets(&self) -> Result<Vec<Argon2Settings>, StoreError> {
+    /// Every receipt derivation some stored report was made with (HKDF, and on an install from
+    /// an earlier version the Argon2 cost its reports were made with).
+    pub fn kdf_sets(&self) -> Result<Vec<crate::receipt::ReceiptKdf>, StoreError> {
         self.db.read(|tx| {
             let mut query = tx.prepare("SELECT settings FROM kdf_sets")?;
             let rows = query.query_map([], |row| row.get::<_, String>(0))?;

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Argon2Settings;
 use crate::domain::{Day, DeskId, ItemId, ReportId};
+use crate::receipt::ReceiptKdf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,8 +94,8 @@ pub struct ReportRecord {
     pub status: Status,
     /// The reporter's age recipient (`age1…`), derived from the receipt code.
     pub reporter_recipient: String,
-    /// The Argon2 cost the receipt was stretched with.
-    pub kdf: Argon2Settings,
+    /// How the receipt turns into the lookup key (HKDF; Argon2id for earlier versions' codes).
+    pub kdf: ReceiptKdf,
     pub items: Vec<ItemRecord>,
     /// Status changes, oldest first (officer actions, at day precision).
     #[serde(default)]

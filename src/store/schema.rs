@@ -63,4 +63,8 @@ pub const MIGRATIONS: &[Migration] = &[
          only INTEGER PRIMARY KEY CHECK (only = 1),
          demo INTEGER NOT NULL
      ) STRICT;",
+    // 4: login failures are counted in memory, in a fixed table of hashed names (see
+    // `desk::officers::throttle`): a row per typed name let a stranger grow the database, with an
+    // fsync per failure. The table, and the names typed into it, go.
+    "DROP TABLE login_failures;",
 ];

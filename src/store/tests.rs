@@ -10,7 +10,7 @@ pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         received: Day(20_000),
         status: Status::Received,
         reporter_recipient: "age1reporterrecipientmarker".into(),
-        kdf: Argon2Settings::default(),
+        kdf: crate::receipt::ReceiptKdf::CURRENT,
         items,
         history: Vec::new(),
         extension: None,

@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::desk;
 use crate::desk::officers::Officers;
 use crate::domain::{Clock, SystemClock};
-use crate::kdf::KdfPool;
+use crate::kdf::ArgonPool;
 use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
@@ -117,8 +117,9 @@ impl Application {
             // Only the admin commands read it; a full disk must not keep the service down.
             tracing::warn!(error = %e, "could not record the configured desks");
         }
-        let salt = store.install_salt()?;
-        let kdf = KdfPool::new(settings.kdf.workers, settings.kdf.queue, salt);
+        let receipt_salt = Arc::new(secrecy::SecretSlice::from(store.install_salt()?));
+        let argon = ArgonPool::new(settings.kdf.workers, settings.kdf.queue)
+            .map_err(|e| StartError::Officers(format!("the Argon2 workers did not start: {e}")))?;
         let sessions = reporter::session::reporter_sessions(&settings.session);
         let store = Arc::new(store);
         let officers =
@@ -144,7 +145,8 @@ impl Application {
         let state = web::Data::new(AppState {
             settings,
             store,
-            kdf,
+            argon,
+            receipt_salt,
             templates: Arc::new(templates),
             sessions,
             once: Default::default(),
@@ -248,6 +250,14 @@ impl Application {
                 minutes += 1;
                 if minutes.is_multiple_of(60) {
                     super::trace::log_reporter_hour();
+                    // Failed logins are counted, not logged one by one (nor audited on names
+                    // that are no officer's): a flood must not fill the disk.
+                    let logins = state.officers.take_login_totals();
+                    tracing::info!(
+                        failed = logins.failed,
+                        refused = logins.refused,
+                        "officer logins that failed, or were refused unchecked, in the last hour"
+                    );
                 }
                 state.sessions.sweep();
                 state.officer_sessions.sweep();

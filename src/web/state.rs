@@ -8,7 +8,7 @@ use crate::config::{DeskSettings, Settings};
 use crate::desk::officers::Officers;
 use crate::desk::work::{Actor, DeskWork, Installation};
 use crate::domain::{Clock, DeskId};
-use crate::kdf::KdfPool;
+use crate::kdf::ArgonPool;
 use crate::store::Store;
 use crate::web::desk::session::OfficerSessions;
 use crate::web::reporter::once::Once;
@@ -18,7 +18,10 @@ use crate::web::{Failure, PageError, PageLang, Templates};
 pub struct AppState {
     pub settings: Settings,
     pub store: Arc<Store>,
-    pub kdf: KdfPool,
+    /// Officer passwords and receipts of earlier versions: bounded Argon2id.
+    pub argon: ArgonPool,
+    /// The install's secret salt, the key receipts are derived with.
+    pub receipt_salt: Arc<secrecy::SecretSlice<u8>>,
     pub templates: Arc<Templates>,
     pub sessions: ReporterSessions,
     /// Receipts waiting to be shown once, and submit forms already filed.

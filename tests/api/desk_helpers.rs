@@ -111,7 +111,7 @@ impl TestApp {
     pub fn report_of(&self, receipt: &str) -> ReportId {
         let code = ReceiptCode::parse(receipt).unwrap();
         let salt = std::fs::read(self.data.path().join("salt")).unwrap();
-        let keys = derive(&code, &salt, TEST_ARGON2).unwrap();
+        let keys = derive(&code, &salt).unwrap();
         self.state
             .store
             .find_by_lookup(&keys.lookup)
@@ -123,10 +123,7 @@ impl TestApp {
     pub fn reporter_identity(&self, receipt: &str) -> age::x25519::Identity {
         let code = ReceiptCode::parse(receipt).unwrap();
         let salt = std::fs::read(self.data.path().join("salt")).unwrap();
-        derive(&code, &salt, TEST_ARGON2)
-            .unwrap()
-            .identity()
-            .unwrap()
+        derive(&code, &salt).unwrap().identity().unwrap()
     }
 }
 

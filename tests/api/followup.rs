@@ -227,10 +227,7 @@ async fn a_follow_up_is_encrypted_to_the_desk_and_listed_without_content() {
     // The reporter's own identity does not open their messages (a coerced receipt reveals no tip).
     let code = ReceiptCode::parse(&receipt).unwrap();
     let salt = std::fs::read(app.data.path().join("salt")).unwrap();
-    let reporter = derive(&code, &salt, TEST_ARGON2)
-        .unwrap()
-        .identity()
-        .unwrap();
+    let reporter = derive(&code, &salt).unwrap().identity().unwrap();
     assert!(new.iter().all(|f| decrypt(f, &reporter).is_none()));
     assert_eq!(appears_in_plain(app.data.path(), b"cardiologie"), None);
 

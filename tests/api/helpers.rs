@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use meldpunt::config::{Argon2Settings, KdfSettings, Limits, SessionSettings, Settings};
+use meldpunt::config::{KdfSettings, Limits, SessionSettings, Settings};
 use meldpunt::domain::Lang;
 use meldpunt::web::startup::Application;
 use meldpunt::web::state::AppState;
@@ -66,13 +66,6 @@ pub struct TestApp {
     pub server: meldpunt::web::startup::Handle,
 }
 
-/// Cheap Argon2 for speed; the real cost is exercised by the crash test and the benchmarks.
-pub const TEST_ARGON2: Argon2Settings = Argon2Settings {
-    m_kib: 1024,
-    t: 1,
-    p: 1,
-};
-
 pub fn test_settings(data: &Path) -> Settings {
     Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -82,7 +75,6 @@ pub fn test_settings(data: &Path) -> Settings {
         onion_address: None,
         https: false,
         limits: Limits::default(),
-        argon2: TEST_ARGON2,
         session: SessionSettings::default(),
         kdf: KdfSettings::default(),
         desks: Vec::new(),

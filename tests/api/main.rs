@@ -10,6 +10,7 @@ mod desk_helpers;
 mod desk_login;
 mod desk_work;
 mod file_times;
+mod flood;
 mod followup;
 mod followup_status;
 mod headers;

@@ -51,7 +51,7 @@ async fn the_receipt_page_comes_after_a_redirect_and_a_reload_files_nothing() {
     assert_eq!(receipt_page.headers()["cache-control"], "no-store");
     let body = receipt_page.text().await.unwrap();
     let code = select_text(&body, "#receipt").expect("the code, once");
-    assert_eq!(code.len(), 24);
+    assert_eq!(code.len(), 29);
     assert!(body.contains("Public Prosecution Service"));
     assert!(
         body.contains(" 7 days") && body.contains(" 90 days"),

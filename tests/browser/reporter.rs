@@ -106,7 +106,7 @@ async fn a_reporter_does_everything_with_javascript_off() {
         .run("send the tip and read the receipt", async {
             click_and_load(&b.find(Css("form[action='/submit'] button")).await?).await?;
             let receipt = wait_for(b, "p#receipt").await?.text().await?;
-            assert_eq!(receipt.len(), 24, "{receipt}");
+            assert_eq!(receipt.len(), 29, "{receipt}");
             assert!(cookie_names(b).await?.is_empty(), "still no cookie");
             document(b, "04-receipt").await?;
             Ok(receipt)

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::config::Argon2Settings;
 use crate::receipt::LookupKey;
 use crate::seal::{recipients_of, seal_bytes};
 use crate::store::ItemKind;
@@ -24,7 +23,7 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
         received: Day(20_000),
         status: Status::Received,
         reporter_recipient: "age1reporter".into(),
-        kdf: Argon2Settings::default(),
+        kdf: crate::receipt::ReceiptKdf::CURRENT,
         items: Vec::new(),
         history: Vec::new(),
         extension: None,

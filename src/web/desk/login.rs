@@ -2,7 +2,9 @@
 //!
 //! An unknown name, a wrong password and a wrong or replayed code get the same page, byte for
 //! byte, after the same work (a password hash is verified for unknown names too) and at least the
-//! same floor time. After five failures a name waits, with a growing delay, and the page says so.
+//! same floor time. After five failures on a name, or a flood over many, only an attempt with the
+//! right code is checked further, and the page says so; when every Argon2 worker is taken, the
+//! page says it is busy.
 
 use std::time::{Duration, Instant};
 
@@ -53,15 +55,16 @@ pub async fn post(
     drop(fields);
     let name: String = name.chars().take(NAME_MAX).collect();
     let now = state.clock.now_unix();
-    let worker = state.clone();
-    let who = name.clone();
-    let outcome = web::block(move || worker.officers.login(&who, &password, &code, now))
+    let outcome = state
+        .officers
+        .login(&state.argon, &name, password, &code, now)
         .await
-        .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
         .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?;
     if let Some(rest) = LOGIN_FLOOR.checked_sub(started.elapsed()) {
         tokio::time::sleep(rest).await;
     }
+    // Failures are audited on real names only (a stranger's typing is not an officer's act),
+    // and the throttle keeps those to a few per guard.
     let audit = |action: Action, officer: &str, detail: Option<&str>| {
         let logged = state
             .audit
@@ -70,37 +73,42 @@ pub async fn post(
         logged.map_err(|e| state.fail(lang, Failure::Internal(e)))
     };
     let mut ctx = state.templates.context(&req, lang);
-    match outcome {
+    let (status, flag) = match outcome {
         LoginOutcome::Success(officer) => {
             audit(Action::Login, &officer.name, None)?;
             let value = state.officer_sessions.create(Actor {
                 name: officer.name.clone(),
                 desk: officer.desk.clone(),
             });
-            Ok(HttpResponse::SeeOther()
+            return Ok(HttpResponse::SeeOther()
                 .cookie(session::cookie(
                     value.expose_secret().to_owned(),
                     state.settings.https,
                 ))
                 .insert_header((header::LOCATION, format!("{}/desk/", lang.prefix())))
-                .finish())
+                .finish());
         }
-        LoginOutcome::Failed => {
-            audit(Action::LoginFailed, &name, None)?;
-            ctx.insert("failed", &true);
-            Ok(state
-                .templates
-                .page(StatusCode::UNAUTHORIZED, "desk_login.html", &ctx))
+        LoginOutcome::Failed {
+            officer,
+            guard_began,
+        } => {
+            if let Some(officer) = officer {
+                let detail = guard_began.then_some("guarded: only the right code is checked now");
+                audit(Action::LoginFailed, &officer, detail)?;
+            }
+            (StatusCode::UNAUTHORIZED, "failed")
         }
-        LoginOutcome::Locked { until } => {
-            audit(Action::LoginFailed, &name, Some("locked"))?;
-            let minutes = until.saturating_sub(now).div_ceil(60).max(1);
-            ctx.insert("locked_minutes", &minutes);
-            Ok(state
-                .templates
-                .page(StatusCode::TOO_MANY_REQUESTS, "desk_login.html", &ctx))
+        LoginOutcome::Guarded { officer } => {
+            if let Some(officer) = officer {
+                let detail = "guarded: the code was right, the password wrong";
+                audit(Action::LoginFailed, &officer, Some(detail))?;
+            }
+            (StatusCode::TOO_MANY_REQUESTS, "guarded")
         }
-    }
+        LoginOutcome::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+    };
+    ctx.insert(flag, &true);
+    Ok(state.templates.page(status, "desk_login.html", &ctx))
 }
 
 pub async fn logout(state: web::Data<AppState>, lang: PageLang, form: DeskForm) -> HttpResponse {

@@ -13,8 +13,8 @@ pub fn reception(state: &AppState) -> Reception {
         store: state.store.clone(),
         desks: state.desks.clone(),
         clock: state.clock.clone(),
-        kdf: state.kdf.clone(),
-        argon2: state.settings.argon2,
+        salt: state.receipt_salt.clone(),
+        argon: state.argon.clone(),
         limits: state.settings.limits.clone(),
         lookup_floor: Duration::from_millis(state.settings.followup_floor_ms),
     }
