@@ -16,7 +16,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use super::desks::FileDesk;
-use super::sections::{KdfSettings, Limits, SessionSettings};
+use super::sections::{ConnectionSettings, KdfSettings, Limits, SessionSettings};
 use super::{ConfigError, Overrides};
 use crate::domain::Lang;
 
@@ -38,6 +38,7 @@ pub(super) struct RawConfig {
     pub onion_address: Option<String>,
     pub https: bool,
     pub limits: Limits,
+    pub connections: ConnectionSettings,
     pub session: SessionSettings,
     pub kdf: KdfSettings,
     pub followup_floor_ms: u64,
@@ -54,6 +55,7 @@ impl Default for RawConfig {
             onion_address: None,
             https: false,
             limits: Limits::default(),
+            connections: ConnectionSettings::default(),
             session: SessionSettings::default(),
             kdf: KdfSettings::default(),
             followup_floor_ms: 800,

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use crate::domain::{DeskId, Lang};
 pub use layers::NOT_SETTINGS;
-pub use sections::{KdfSettings, Limits, SessionSettings};
+pub use sections::{ConnectionSettings, KdfSettings, Limits, SessionSettings};
 
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
@@ -34,6 +34,7 @@ pub struct Settings {
     /// Set when a TLS proxy serves the clearnet address, so cookies get the `Secure` flag.
     pub https: bool,
     pub limits: Limits,
+    pub connections: ConnectionSettings,
     pub session: SessionSettings,
     pub kdf: KdfSettings,
     pub desks: Vec<DeskSettings>,
@@ -107,6 +108,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         onion_address,
         https: raw.https,
         limits: raw.limits,
+        connections: raw.connections,
         session: raw.session,
         kdf: raw.kdf,
         desks,

@@ -1,4 +1,4 @@
-//! The nested sections of the configuration (`[limits]`, `[session]`, `[kdf]`): each
+//! The nested sections of the configuration (`[limits]`, `[connections]`, `[session]`, `[kdf]`): each
 //! with its defaults, and unknown keys refused.
 
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,33 @@ impl Default for Limits {
             message_chars: 100_000,
             submission_bytes: 500 * 1024 * 1024,
             files: 20,
+        }
+    }
+}
+
+/// What connections may hold: how many at once, how many may be uploading, and how long an
+/// upload may send nothing. Together they keep open files and memory below what the unit allows
+/// (`LimitNOFILE`, `MemoryMax` in deploy/meldpunt.service), whatever strangers open.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionSettings {
+    /// Open connections on the reporters' door, all workers together; more wait to be accepted.
+    pub reporters: usize,
+    /// Open connections on the desk's door.
+    pub desk: usize,
+    /// Submissions and follow-ups receiving at once; one more hears "busy" before it is read.
+    pub uploads: usize,
+    /// Seconds an upload may send nothing before it is dropped (and what it sent removed).
+    pub body_idle_secs: u64,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        ConnectionSettings {
+            reporters: 2048,
+            desk: 64,
+            uploads: 128,
+            body_idle_secs: 60,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The web layer shared by every area: security headers, the request trace, languages, page
 //! rendering and the one place errors become pages.
 
+pub mod bounds;
 pub mod desk;
 pub mod error;
 pub mod form;

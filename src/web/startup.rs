@@ -24,7 +24,7 @@ use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
 use crate::web::state::AppState;
-use crate::web::{Templates, headers, origin, render, trace};
+use crate::web::{Templates, bounds, headers, origin, render, trace};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -142,6 +142,11 @@ impl Application {
         let (desk_listener, desk_port) = bind(settings.desk_listen)?;
         let onion = settings.onion_address.clone();
         let desks: Arc<[crate::config::DeskSettings]> = settings.desks.clone().into();
+        let upload_slots = bounds::UploadSlots::new(settings.connections.uploads);
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // actix counts connections per worker; the settings count them for the whole door.
+        let reporter_connections = settings.connections.reporters.div_ceil(workers).max(1);
+        let desk_connections = settings.connections.desk.max(1);
         let state = web::Data::new(AppState {
             settings,
             store,
@@ -154,6 +159,7 @@ impl Application {
             officers,
             audit: Arc::new(audit),
             clock,
+            upload_slots,
             desks,
         });
         let app_state = state.clone();
@@ -162,6 +168,7 @@ impl Application {
             let onion = reporters_onion.clone();
             App::new()
                 .app_data(app_state.clone())
+                .wrap(from_fn(bounds::bounded_bodies))
                 .wrap(from_fn(origin::same_origin_posts))
                 .wrap(from_fn(move |req, next| {
                     headers::security_headers(onion.clone(), req, next)
@@ -174,6 +181,8 @@ impl Application {
                 // Every /desk path too: on this door there is no desk.
                 .default_service(web::to(reporter::not_found))
         })
+        .workers(workers)
+        .max_connections(reporter_connections)
         // Signals are ours (see `run_until_stopped`): one stop for both doors.
         .disable_signals()
         .listen(listener)
@@ -187,6 +196,7 @@ impl Application {
             let onion = onion.clone();
             App::new()
                 .app_data(desk_state.clone())
+                .wrap(from_fn(bounds::bounded_bodies))
                 .wrap(from_fn(origin::same_origin_posts))
                 .wrap(from_fn(move |req, next| {
                     headers::security_headers(onion.clone(), req, next)
@@ -201,6 +211,7 @@ impl Application {
         })
         // A handful of officers: one worker is plenty, and leaves the cores to the reporters.
         .workers(1)
+        .max_connections(desk_connections)
         .disable_signals()
         .listen(desk_listener)
         .map_err(|source| StartError::Bind {

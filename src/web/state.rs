@@ -30,6 +30,8 @@ pub struct AppState {
     pub officers: Officers,
     pub audit: Arc<AuditLog>,
     pub clock: Arc<dyn Clock>,
+    /// Uploads being received now (see [`crate::web::bounds`]).
+    pub upload_slots: crate::web::bounds::UploadSlots,
     /// The configured desks, shared with the desk work of every request.
     pub desks: Arc<[DeskSettings]>,
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use meldpunt::config::{KdfSettings, Limits, SessionSettings, Settings};
+use meldpunt::config::{ConnectionSettings, KdfSettings, Limits, SessionSettings, Settings};
 use meldpunt::domain::Lang;
 use meldpunt::web::startup::Application;
 use meldpunt::web::state::AppState;
@@ -75,6 +75,7 @@ pub fn test_settings(data: &Path) -> Settings {
         onion_address: None,
         https: false,
         limits: Limits::default(),
+        connections: ConnectionSettings::default(),
         session: SessionSettings::default(),
         kdf: KdfSettings::default(),
         desks: Vec::new(),

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin_live;
+mod bounds;
 mod deletion;
 mod desk_access;
 mod desk_door;

@@ -125,3 +125,31 @@ fn the_systemd_unit_passes_systemd_analyze_verify() {
         None => eprintln!("systemd-analyze security --offline=yes gave no score:\n{said}"),
     }
 }
+
+/// Issue 11, defect 3: the unit set no file limit (1,024 by default) and no memory limit, and
+/// ~640 slow uploads took every open file. Now the unit's limits are above what the service's
+/// own bounds let strangers open: every connection on both doors, a temp file per upload, and
+/// room for the database, the log and the listeners.
+#[test]
+fn the_unit_bounds_open_files_and_memory_above_the_services_own_bounds() {
+    let settings = unit_settings();
+    let value = |key: &str| {
+        settings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{key} missing from deploy/meldpunt.service"))
+    };
+    let files: usize = value("LimitNOFILE").parse().unwrap();
+    let bounds = meldpunt::config::ConnectionSettings::default();
+    let needed = bounds.reporters + bounds.desk + bounds.uploads + 256;
+    assert!(
+        needed < files,
+        "{needed} open files possible, LimitNOFILE={files}"
+    );
+    let memory = value("MemoryMax");
+    assert!(
+        memory.ends_with('M') || memory.ends_with('G'),
+        "MemoryMax={memory}"
+    );
+}
