@@ -1,5 +1,5 @@
-# Shared helpers for the meldpunt benchmarks (bench/upload.py, bench/tips.py):
-# start a release build of the server on a free loopback port with a fresh temporary
+# Shared helpers for the meldpunt benchmarks (bench/upload.py, bench/tips.py, bench/flood.py):
+# start a release build of the server on free loopback ports with a fresh temporary
 # data folder, read its memory figures from /proc, build multipart bodies, stop and
 # clean up. Python 3.11 standard library only.
 import html.parser
@@ -75,12 +75,14 @@ class Server:
         data = self.tmp / "data"
         data.mkdir()
         self.port = free_port()
+        self.desk_port = free_port()
         self.log_path = self.tmp / "server.log"
         env = dict(os.environ, **self.extra_env)
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(
                 [str(self.binary), "serve", "--data", str(data),
-                 "--listen", f"127.0.0.1:{self.port}"],
+                 "--listen", f"127.0.0.1:{self.port}",
+                 "--desk-listen", f"127.0.0.1:{self.desk_port}"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env=env, start_new_session=True)  # Ctrl-C reaches us, we stop it
         deadline = time.monotonic() + self.ready_timeout
@@ -107,6 +109,12 @@ class Server:
             return resp.status, resp.headers, resp.read()
         finally:
             conn.close()
+
+    def open_files(self):
+        try:
+            return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+        except OSError:
+            return None
 
     def log_tail(self, lines=20):
         try:
