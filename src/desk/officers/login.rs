@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::credentials::{TOTP_SKEW, TOTP_STEP_SECS, password_matches, totp_for};
+use super::credentials::{TOTP_SKEW, TOTP_STEP_SECS, password_matches_with_memory, totp_for};
 use super::record;
 use super::throttle::{Admission, LoginTotals};
 use super::{LoginOutcome, MAX_NAME_CHARS, Officer, OfficerError, Officers};
@@ -101,9 +101,9 @@ impl Officers {
         };
         let checks = self.password_checks.clone();
         let matches = pool
-            .run(move |_| {
+            .run(move |memory| {
                 checks.fetch_add(1, Ordering::SeqCst);
-                password_matches(hash.expose_secret(), &password)
+                password_matches_with_memory(hash.expose_secret(), password.as_bytes(), memory)
             })
             .await?;
         Ok(matches && officer.is_some())
