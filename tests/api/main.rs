@@ -16,6 +16,7 @@ mod followup;
 mod followup_status;
 mod headers;
 mod helpers;
+mod hostile_age;
 mod logs;
 mod officer_deletion;
 mod offline;

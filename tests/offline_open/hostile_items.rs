@@ -202,3 +202,41 @@ fn a_bundle_without_a_usable_manifest_json_is_refused_whole_and_leaves_no_folder
         assert!(!work.out().exists());
     }
 }
+
+/// An age header of `stanzas` X25519-shaped stanzas and a few payload bytes: no crypto behind
+/// it, only the shape a parser has to walk.
+fn header_with_stanzas(stanzas: usize) -> Vec<u8> {
+    let b64 = "A".repeat(43);
+    let mut text = String::from("age-encryption.org/v1\n");
+    for _ in 0..stanzas {
+        text += &format!("-> X25519 {b64}\n{b64}\n");
+    }
+    text += &format!("--- {b64}\n");
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(&[0u8; 64]);
+    bytes
+}
+
+#[test]
+fn an_item_with_a_header_of_two_thousand_stanzas_is_refused_quickly_and_the_rest_opens() {
+    let desk = Desk::new();
+    let mut report = good_tip(&desk);
+    report.push(
+        ItemId::random(),
+        ItemKind::Attachment,
+        0,
+        "2024-05-01",
+        header_with_stanzas(2_000),
+    );
+    let work = Work::new(&report.bundle());
+    let started = std::time::Instant::now();
+    let opened = work.open(&desk, MIB).unwrap();
+    // The age crate's own parse of this header takes minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    refused_with(&opened, "more than 64 stanzas");
+    assert_eq!(opened.refused.len(), 1, "{:#?}", opened.refused);
+    assert_eq!(
+        work.files(),
+        ["manifest.json", "message.txt", "passwd", "report.pdf"]
+    );
+}

@@ -3,10 +3,10 @@
 //! enrolled with and the ones a login checks against cannot drift apart.
 
 use argon2::{Argon2, PasswordHash, PasswordHasher};
-use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, Zeroizing};
 use secrecy::{SecretBox, SecretString};
+use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::OfficerError;
 
@@ -100,14 +100,38 @@ mod tests {
     fn a_hash_matches_its_password_in_a_reused_work_area_and_nothing_else() {
         let hash = hash_password(b"correct horse").unwrap();
         let mut memory = Vec::new();
-        assert!(password_matches_with_memory(hash.expose_secret(), b"correct horse", &mut memory));
-        assert!(!password_matches_with_memory(hash.expose_secret(), b"correct hors", &mut memory));
-        assert!(!password_matches_with_memory(hash.expose_secret(), b"", &mut memory));
-        assert!(!password_matches_with_memory("not a hash", b"correct horse", &mut memory));
+        assert!(password_matches_with_memory(
+            hash.expose_secret(),
+            b"correct horse",
+            &mut memory
+        ));
+        assert!(!password_matches_with_memory(
+            hash.expose_secret(),
+            b"correct hors",
+            &mut memory
+        ));
+        assert!(!password_matches_with_memory(
+            hash.expose_secret(),
+            b"",
+            &mut memory
+        ));
+        assert!(!password_matches_with_memory(
+            "not a hash",
+            b"correct horse",
+            &mut memory
+        ));
         // The same area serves the next check, and holds no trace of the last one.
         assert_eq!(memory.len(), 19 * 1024);
-        assert!(password_matches_with_memory(hash.expose_secret(), b"correct horse", &mut memory));
-        assert!(memory.iter().all(|block| block.as_ref().iter().all(|word| *word == 0)));
+        assert!(password_matches_with_memory(
+            hash.expose_secret(),
+            b"correct horse",
+            &mut memory
+        ));
+        assert!(
+            memory
+                .iter()
+                .all(|block| block.as_ref().iter().all(|word| *word == 0))
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::seal::{Sealed, TempPath};
 use crate::store::{ItemKind, ItemRecord, ReportRecord};
 
 use super::error::{DeskError, internal};
-use super::transfer::{configured, declared};
+use super::transfer::{configured, declared, package_refusal};
 use super::{DeskWork, REPLY_MAX, SEALED_REPLY_MAX};
 
 impl DeskWork {
@@ -49,7 +49,7 @@ impl DeskWork {
         };
         let store = &self.installation.store;
         let (manifest, received) = bundle::read_package(path, &store.tmp_dir(), SEALED_REPLY_MAX)
-            .map_err(|_| refused())?;
+            .map_err(|e| package_refusal(e, "desk_err_reply_package"))?;
         let desk = self.desk()?;
         let kinds: Vec<ItemKind> = received.iter().map(|r| r.item.kind).collect();
         if manifest.format != bundle::REPLY_FORMAT

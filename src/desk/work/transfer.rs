@@ -38,7 +38,7 @@ impl DeskWork {
         let store = &self.installation.store;
         let budget = self.installation.package_max;
         let (manifest, received) = bundle::read_package(package, &store.tmp_dir(), budget)
-            .map_err(|_| DeskError::Invalid("desk_err_package"))?;
+            .map_err(|e| package_refusal(e, "desk_err_package"))?;
         let to = self.check_package(record, &manifest, &received)?;
         let rekey = to == record.desk;
         let today = self.installation.clock.today();
@@ -143,6 +143,15 @@ impl DeskWork {
             }
         }
         Ok(to)
+    }
+}
+
+/// The answer to a package `read_package` refused: `otherwise` unless its age headers were too
+/// large, which gets its own words (it names the limits).
+pub(super) fn package_refusal(e: bundle::BundleError, otherwise: &'static str) -> DeskError {
+    match e {
+        bundle::BundleError::AgeHeader => DeskError::Invalid("desk_err_age_header"),
+        _ => DeskError::Invalid(otherwise),
     }
 }
 

@@ -43,9 +43,20 @@ pub(super) enum Outcome {
 
 /// Starts decrypting `blob`; the error is the reason shown to the officer.
 pub(super) fn start<'a>(blob: &'a Blob, identity: &DeskIdentity) -> Result<Plain<'a>, String> {
-    let reader = blob
-        .reader()
-        .map_err(|e| format!("cannot read the ciphertext back: {e}"))?;
+    let unreadable = |e: std::io::Error| format!("cannot read the ciphertext back: {e}");
+    // The bounded scan first: the age crate's own parse is quadratic in the header's size.
+    match crate::bundle::header::scan(blob.reader().map_err(unreadable)?).map_err(unreadable)? {
+        Ok(_) => {}
+        Err(crate::bundle::header::Fault::Malformed) => return Err("not an age file".into()),
+        Err(crate::bundle::header::Fault::TooLarge) => {
+            return Err(format!(
+                "its age header is larger than {} KiB or has more than {} stanzas",
+                crate::bundle::header::HEADER_MAX / 1024,
+                crate::bundle::header::STANZAS_MAX
+            ));
+        }
+    }
+    let reader = blob.reader().map_err(unreadable)?;
     let decryptor = age::Decryptor::new_buffered(reader).map_err(reason)?;
     decryptor.decrypt(identity.as_identities()).map_err(reason)
 }
