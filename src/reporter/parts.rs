@@ -6,6 +6,10 @@
 //! the whole submission, the characters of the message, the number of files), so going over one
 //! stops at once; dropping an [`Intake`] or an [`OpenPart`] removes every ciphertext it wrote. How
 //! the bytes arrive (a multipart body, field by field) is the caller's business.
+//!
+//! Every part counts, empty ones too: a part's file is made only when its first byte arrives, so
+//! thousands of empty parts cost no file and no fsync, and each of them counts toward the number
+//! of parts and (with its headers, see [`Intake::count_part_header`]) toward the size.
 
 use std::path::PathBuf;
 
@@ -60,17 +64,25 @@ enum Kind {
     },
 }
 
-/// One part being sealed.
-pub struct OpenPart {
-    file: SealedFile,
+/// One part being sealed; its file is made at its first byte.
+pub struct OpenPart<'a> {
+    file: Option<SealedFile>,
+    to: &'a Recipients,
     kind: Kind,
 }
+
+/// Parts a form has besides attachments (desk, csrf, form token, language, message), with room
+/// to spare.
+const OTHER_PARTS: usize = 8;
 
 /// The parts of one submission being received.
 pub struct Intake {
     limits: Limits,
     tmp_dir: PathBuf,
     bytes: u64,
+    /// Parts of any kind seen so far, and attachment parts (empty ones included).
+    parts_seen: usize,
+    attachment_parts: usize,
     parts: Parts,
 }
 
@@ -80,6 +92,8 @@ impl Intake {
             limits,
             tmp_dir,
             bytes: 0,
+            parts_seen: 0,
+            attachment_parts: 0,
             parts: Parts::default(),
         }
     }
@@ -100,34 +114,74 @@ impl Intake {
         Ok(())
     }
 
+    /// Counts a part's headers toward the size, and the part toward the number of parts a form
+    /// may have: its attachments (`files`, or one empty part for a file input left empty) and a
+    /// few other fields. `header_bytes` is what its header lines took.
+    pub fn count_part_header(&mut self, header_bytes: usize) -> Result<(), ReporterError> {
+        self.count(header_bytes)?;
+        self.parts_seen += 1;
+        if self.parts_seen > self.attachment_cap() + OTHER_PARTS {
+            return Err(ReporterError::TooManyFiles {
+                max_files: self.limits.files,
+            });
+        }
+        Ok(())
+    }
+
+    /// A browser sends one empty, nameless part for a file input left empty.
+    fn attachment_cap(&self) -> usize {
+        self.limits.files.max(1)
+    }
+
     pub fn has_message(&self) -> bool {
         self.parts.message.is_some()
     }
 
-    pub fn open_message(&self, to: &Recipients) -> Result<OpenPart, ReporterError> {
+    pub fn open_message<'a>(&self, to: &'a Recipients) -> OpenPart<'a> {
         let kind = Kind::Message {
             chars: 0,
             blank: true,
         };
-        self.open(to, kind)
+        OpenPart {
+            file: None,
+            to,
+            kind,
+        }
     }
 
-    pub fn open_attachment(
-        &self,
-        to: &Recipients,
+    /// An attachment part; every one counts toward the files allowed, empty or not.
+    pub fn open_attachment<'a>(
+        &mut self,
+        to: &'a Recipients,
         name: Option<String>,
         content_type: Option<String>,
-    ) -> Result<OpenPart, ReporterError> {
-        self.open(to, Kind::Attachment { name, content_type })
+    ) -> Result<OpenPart<'a>, ReporterError> {
+        self.attachment_parts += 1;
+        if self.attachment_parts > self.attachment_cap() {
+            return Err(ReporterError::TooManyFiles {
+                max_files: self.limits.files,
+            });
+        }
+        Ok(OpenPart {
+            file: None,
+            to,
+            kind: Kind::Attachment { name, content_type },
+        })
     }
 
-    fn open(&self, to: &Recipients, kind: Kind) -> Result<OpenPart, ReporterError> {
-        let file = SealedFile::create(&self.tmp_dir, to)?;
-        Ok(OpenPart { file, kind })
+    /// The part's file, made now if this is its first byte.
+    fn file_of<'p>(&self, part: &'p mut OpenPart<'_>) -> Result<&'p mut SealedFile, SealError> {
+        match &mut part.file {
+            Some(file) => Ok(file),
+            empty => Ok(empty.insert(SealedFile::create(&self.tmp_dir, part.to)?)),
+        }
     }
 
     /// Counts, checks and encrypts the next chunk of a part.
-    pub fn write(&mut self, part: &mut OpenPart, chunk: &[u8]) -> Result<(), ReporterError> {
+    pub fn write(&mut self, part: &mut OpenPart<'_>, chunk: &[u8]) -> Result<(), ReporterError> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
         self.count(chunk.len())?;
         if let Kind::Message { chars, blank } = &mut part.kind {
             // Count UTF-8 scalar values: every byte that is not a continuation byte starts one.
@@ -139,14 +193,27 @@ impl Intake {
                 });
             }
         }
-        part.file.write(chunk)?;
+        self.file_of(part)?.write(chunk)?;
         Ok(())
     }
 
     /// Makes a finished part durable and keeps it. A blank message counts as none, and so does
     /// the empty, nameless part a browser sends for a file input left empty.
-    pub async fn close(&mut self, part: OpenPart) -> Result<(), ReporterError> {
-        let OpenPart { file, kind } = part;
+    pub async fn close(&mut self, mut part: OpenPart<'_>) -> Result<(), ReporterError> {
+        let nothing_kept = match &part.kind {
+            Kind::Message { blank, .. } => *blank,
+            Kind::Attachment { name, .. } => name.is_none() && part.file.is_none(),
+        };
+        if nothing_kept {
+            // Its file, if a blank message made one, goes with it.
+            return Ok(());
+        }
+        // A named but empty file is still a file the reporter chose: it gets its (padded) item.
+        self.file_of(&mut part)?;
+        let OpenPart { file, kind, .. } = part;
+        let Some(file) = file else {
+            return Err(SealError::Encrypt.into());
+        };
         // The final fsync blocks; keep it off the async workers.
         let sealed = tokio::task::spawn_blocking(move || file.finish())
             .await

@@ -63,7 +63,7 @@ fn desk_recipients(f: &Fixture) -> Recipients {
 async fn parts(f: &Fixture, message: &str, files: &[&str]) -> Result<Parts, ReporterError> {
     let to = desk_recipients(f);
     let mut intake = f.reception.intake();
-    let mut part = intake.open_message(&to)?;
+    let mut part = intake.open_message(&to);
     intake.write(&mut part, message.as_bytes())?;
     intake.close(part).await?;
     for name in files {
@@ -178,12 +178,71 @@ async fn a_blank_message_and_an_empty_nameless_file_make_an_empty_submission() {
     let f = fixture(Limits::default());
     let to = desk_recipients(&f);
     let mut intake = f.reception.intake();
-    let mut message = intake.open_message(&to).unwrap();
+    let mut message = intake.open_message(&to);
     intake.write(&mut message, b" \r\n\t ").unwrap();
     intake.close(message).await.unwrap();
     let nothing = intake.open_attachment(&to, None, None).unwrap();
     intake.close(nothing).await.unwrap();
     assert!(matches!(intake.finish(), Err(ReporterError::Empty)));
+}
+
+#[actix_web::test]
+async fn an_empty_part_makes_no_file_and_still_counts_toward_the_files_allowed() {
+    let f = fixture(Limits {
+        files: 3,
+        ..Limits::default()
+    });
+    let to = desk_recipients(&f);
+    let mut intake = f.reception.intake();
+    for _ in 0..3 {
+        intake.count_part_header(60).unwrap();
+        let mut empty = intake.open_attachment(&to, None, None).unwrap();
+        intake.write(&mut empty, b"").unwrap();
+        // Nothing arrived, so nothing was made: no file, no fsync.
+        assert!(tmp_is_empty(&f));
+        intake.close(empty).await.unwrap();
+    }
+    let fourth = intake.open_attachment(&to, None, None);
+    assert!(matches!(
+        fourth,
+        Err(ReporterError::TooManyFiles { max_files: 3 })
+    ));
+    assert!(tmp_is_empty(&f));
+}
+
+#[actix_web::test]
+async fn parts_of_other_kinds_are_bounded_too_and_their_headers_count_as_bytes() {
+    let f = fixture(Limits {
+        files: 2,
+        submission_bytes: 1_000,
+        ..Limits::default()
+    });
+    let mut intake = f.reception.intake();
+    let refused = (0..100).find_map(|_| intake.count_part_header(1).err());
+    assert!(matches!(
+        refused,
+        Some(ReporterError::TooManyFiles { max_files: 2 })
+    ));
+    let mut intake = f.reception.intake();
+    intake.count_part_header(600).unwrap();
+    assert!(matches!(
+        intake.count_part_header(600),
+        Err(ReporterError::TooLarge { max_bytes: 1_000 })
+    ));
+}
+
+#[actix_web::test]
+async fn a_named_empty_file_is_kept_as_an_item() {
+    let f = fixture(Limits::default());
+    let to = desk_recipients(&f);
+    let mut intake = f.reception.intake();
+    let empty = intake
+        .open_attachment(&to, Some("empty.txt".into()), None)
+        .unwrap();
+    intake.close(empty).await.unwrap();
+    let parts = intake.finish().unwrap();
+    assert_eq!(parts.attachments.len(), 1);
+    assert_eq!(parts.attachments[0].sealed.plaintext_len, 0);
 }
 
 #[actix_web::test]

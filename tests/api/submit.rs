@@ -239,3 +239,48 @@ async fn a_second_desk_field_is_refused_in_the_readers_language_and_stores_nothi
     }
     assert_nothing_stored(&app).await;
 }
+
+#[actix_web::test]
+async fn thousands_of_empty_parts_count_as_files_and_are_refused() {
+    let app = spawn_app().await;
+    let empty = || reqwest::multipart::Part::bytes(Vec::new());
+    let mut files = reqwest::multipart::Form::new()
+        .text("desk", "ap")
+        .text("message", "x");
+    let mut fields = reqwest::multipart::Form::new()
+        .text("desk", "ap")
+        .text("message", "x");
+    for _ in 0..5_000 {
+        files = files.part("attachment", empty());
+        fields = fields.part("lang", empty());
+    }
+    for form in [files, fields] {
+        let refused = app.submit_form(form).await;
+        assert_eq!(refused.status, 413, "{}", refused.body);
+        assert!(refused.body.contains("20 bestanden"), "{}", refused.body);
+    }
+    assert_nothing_stored(&app).await;
+}
+
+#[actix_web::test]
+async fn part_headers_count_toward_the_size_of_a_submission() {
+    let app = spawn_app_with(|s| s.limits.submission_bytes = 4 * 1024).await;
+    let padded = || {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-padding", "p".repeat(3_000).parse().unwrap());
+        reqwest::multipart::Part::text("a").headers(headers)
+    };
+    let form = reqwest::multipart::Form::new()
+        .text("desk", "ap")
+        .part("message", padded())
+        .part("lang", padded());
+    let refused = app.submit_form(form).await;
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    assert_nothing_stored(&app).await;
+    // The same form without the padding fits.
+    let fits = reqwest::multipart::Form::new()
+        .text("desk", "ap")
+        .text("message", "a")
+        .text("lang", "a");
+    assert_eq!(app.submit_form(fits).await.status, 200);
+}

@@ -74,6 +74,7 @@ pub async fn receive(
     let result = async {
         while let Some(field) = payload.next().await {
             let mut field = field.map_err(|_| UploadError::Malformed)?;
+            intake.count_part_header(header_bytes(&field))?;
             let name = field.name().unwrap_or_default().to_owned();
             match name.as_str() {
                 "desk" => {
@@ -96,7 +97,7 @@ pub async fn receive(
                         return Err(UploadError::Malformed);
                     }
                     let to = recipients.as_ref().ok_or(ReporterError::NoDesk)?;
-                    let part = intake.open_message(to)?;
+                    let part = intake.open_message(to);
                     pour(&mut field, &mut intake, part).await?;
                 }
                 "attachment" => {
@@ -150,11 +151,22 @@ async fn read_text(field: &mut Field, intake: &mut Intake) -> Result<String, Upl
     String::from_utf8(bytes).map_err(|_| UploadError::Malformed)
 }
 
+/// What a part's header took on the wire, at least: each line (`Name: value` and CRLF), the blank
+/// line after them and the boundary line's `--` and CRLF (the boundary itself is not known here).
+fn header_bytes(field: &Field) -> usize {
+    let lines: usize = field
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+        .sum();
+    lines + 2 + 4
+}
+
 /// Streams one field into its part, then closes the part.
 async fn pour(
     field: &mut Field,
     intake: &mut Intake,
-    mut part: OpenPart,
+    mut part: OpenPart<'_>,
 ) -> Result<(), UploadError> {
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|_| UploadError::Malformed)?;
