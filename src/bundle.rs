@@ -181,7 +181,7 @@ pub fn read_package(
 ) -> Result<(BundleManifest, Vec<Received>), BundleError> {
     let mut archive = tar::Archive::new(BufReader::new(File::open(package)?));
     let mut manifest_bytes: Option<Vec<u8>> = None;
-    let mut files: BTreeMap<String, (TempPath, String)> = BTreeMap::new();
+    let mut files: BTreeMap<String, (TempPath, String, u64)> = BTreeMap::new();
     let mut used = 0u64;
     // Raw: a GNU long name or a PAX header is handed to us as an entry of its own, refused
     // below before a byte of it is read, instead of being read whole into memory by the tar
@@ -227,14 +227,15 @@ pub fn read_package(
     }
     let mut received = Vec::new();
     for item in &manifest.items {
-        let Some((temp, sha)) = files.remove(item.id.as_str()) else {
+        let Some((temp, sha, len)) = files.remove(item.id.as_str()) else {
             return Err(hostile(
                 "the manifest and the files do not match one to one",
             ));
         };
-        if *sha != item.sha256 {
+        // The size goes into the record as the item's; it must be the file's.
+        if *sha != item.sha256 || len != item.size {
             return Err(hostile(format!(
-                "{} does not match its sha256",
+                "{} does not match its sha256 and size",
                 item.file_name()
             )));
         }
@@ -268,18 +269,20 @@ fn extract(
     entry: &mut impl Read,
     tmp_dir: &Path,
     size: u64,
-) -> Result<(TempPath, String), BundleError> {
+) -> Result<(TempPath, String, u64), BundleError> {
     let path: PathBuf = tmp_dir.join(format!("{}.part", ItemId::random()));
     let mut file = crate::private::create_new(&path)?;
     let temp = TempPath::guard(path);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut limited = entry.take(size);
+    let mut len = 0u64;
     loop {
         let n = limited.read(&mut buf)?;
         if n == 0 {
             break;
         }
+        len += n as u64;
         hasher.update(&buf[..n]);
         file.write_all(&buf[..n])?;
     }
@@ -296,5 +299,5 @@ fn extract(
     if age::Decryptor::new(BufReader::new(open_unnoticed(path)?)).is_err() {
         return Err(hostile("an item is not an age file"));
     }
-    Ok((temp, hex::encode(hasher.finalize())))
+    Ok((temp, hex::encode(hasher.finalize()), len))
 }

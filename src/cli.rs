@@ -134,6 +134,37 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write an encrypted, consistent backup of a data folder, while the service runs.
+    #[command(
+        long_about = "Write an encrypted, consistent backup of a data folder, while the service runs.\n\nThe backup is one age file encrypted to --recipient (the operator's backup key, made with `meldpunt keygen` and kept off the server): the install salt, both databases (they hold officer password hashes and TOTP secrets), the demo keys if any, and every report's ciphertexts as they are. It is written beside --out and put in place only when whole; an existing --out is never overwritten.",
+        after_help = "Example:\n  meldpunt backup --data /var/lib/meldpunt --out /var/backups/meldpunt/2026-12-06.age --recipient age1…"
+    )]
+    Backup {
+        #[command(flatten)]
+        data: DataArg,
+        /// The backup file to write (it must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// The backup key's recipient (age1…); give it more than once for several keys.
+        #[arg(long, required = true)]
+        recipient: Vec<String>,
+    },
+    /// Restore a backup into a new folder and check that everything in it is whole.
+    #[command(
+        long_about = "Restore a backup into a new folder and check that everything in it is whole.\n\nThe folder must not exist or be empty. Every file is checked against the backup's listing (size and SHA-256), every file the records name must be there as an age file of the recorded size, no other file may be, and the audit chain must be intact up to the entry the backup recorded. Exit 0 only when all of that holds; otherwise the problems are listed and the folder must not be served.",
+        after_help = "Example:\n  meldpunt restore --from /var/backups/meldpunt/2026-12-06.age --identity backup.key --data /var/lib/meldpunt-restored"
+    )]
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The backup key's identity file (plain, passphrase-protected, or plugin).
+        #[arg(long)]
+        identity: PathBuf,
+        /// The new data folder (must not exist, or be empty).
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// Delete closed reports whose retention has passed (the service also does this daily).
     #[command(
         after_help = "Example:\n  meldpunt purge --data /var/lib/meldpunt --config /etc/meldpunt/meldpunt.toml"

@@ -40,6 +40,16 @@ fn run(command: Command) -> CommandResult {
         }),
         Command::Officer(command) => commands::officer::run(command),
         Command::Audit(command) => commands::audit::run(command),
+        Command::Backup {
+            data,
+            out,
+            recipient,
+        } => commands::backup::backup(&data.data, &out, &recipient),
+        Command::Restore {
+            from,
+            identity,
+            data,
+        } => commands::backup::restore(&from, &identity, &data),
         Command::Purge { data, config } => commands::purge::run(&data.data, config.as_deref()),
         Command::Keygen { out, passphrase } => commands::offline::keygen(&out, passphrase),
         Command::Open {

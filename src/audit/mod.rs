@@ -20,10 +20,14 @@ use std::path::Path;
 
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::store::{Database, DbError};
 
 pub use entry::{Action, Entry, GENESIS, MAX_TEXT};
+
+/// The last entry of a log: its number and its hash (what an operator keeps off the server).
+pub type AuditHead = (u64, String);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -179,6 +183,16 @@ impl AuditLog {
         })
     }
 
+    /// The last entry's number and hash as the head records them, or None for an empty log.
+    pub fn head(&self) -> Result<Option<AuditHead>, AuditError> {
+        self.db.read(|tx| head_of(tx))
+    }
+
+    /// A consistent copy of the log's database (for a backup), and its head at that moment.
+    pub fn snapshot(&self) -> Result<(Zeroizing<Vec<u8>>, Option<AuditHead>), AuditError> {
+        self.db.snapshot(head_of)
+    }
+
     /// The database, for tests that tamper with it as an intruder would.
     #[doc(hidden)]
     pub fn database(&self) -> &Database {
@@ -222,3 +236,13 @@ fn store_error(e: impl std::fmt::Display) -> AuditError {
 
 #[cfg(test)]
 mod tests;
+
+fn head_of(connection: &rusqlite::Connection) -> Result<Option<AuditHead>, AuditError> {
+    match read_head(connection)? {
+        None => Ok(None),
+        Some(text) => {
+            let head = Head::decode(text.as_bytes()).ok_or_else(damaged_head)?;
+            Ok(Some((head.seq, head.hash)))
+        }
+    }
+}

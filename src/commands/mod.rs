@@ -3,6 +3,7 @@
 //! very next request.
 
 pub mod audit;
+pub mod backup;
 mod error;
 pub mod officer;
 pub mod offline;

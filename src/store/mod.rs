@@ -18,6 +18,7 @@ pub mod record;
 pub mod reseal;
 mod rows;
 mod schema;
+pub mod snapshot;
 mod staging;
 mod started;
 pub mod times;

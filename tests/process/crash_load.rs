@@ -7,10 +7,10 @@
 //! `bench/crash.sh` runs 40 against a release build. `MELDPUNT_CRASH_SEED` repeats a run's
 //! random choices (the timing of a real process is never quite repeatable).
 
-mod clients;
-mod ledger;
-mod payload;
-mod verify;
+pub(crate) mod clients;
+pub(crate) mod ledger;
+pub(crate) mod payload;
+pub(crate) mod verify;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

@@ -23,6 +23,7 @@ use pool::lock;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use zeroize::Zeroizing;
 
 /// How long a writer waits for another process's write transaction before giving up. Admin
 /// commands and retention hold the lock for milliseconds; this is for the unexpected.
@@ -175,6 +176,33 @@ impl Database {
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(DbError::from)?;
         work(&transaction)
+    }
+
+    /// A consistent copy of the whole database, as the bytes of a database file, taken while
+    /// other connections and processes go on writing: `read` runs first, in the same read
+    /// transaction, so what it reads and the copy come from one snapshot. The copy is in memory
+    /// (a file on disk would be a second, unencrypted copy of officer credentials), so this
+    /// takes as much memory as the database is large.
+    pub fn snapshot<T, E>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<(Zeroizing<Vec<u8>>, T), E>
+    where
+        E: From<DbError>,
+    {
+        let mut connection = self.connection()?;
+        connection
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(DbError::from)?;
+        let taken = (|| {
+            // The first read starts the snapshot; `serialize` then reads the same one.
+            let value = read(&connection)?;
+            let bytes = connection.serialize("main").map_err(DbError::from)?;
+            Ok((Zeroizing::new(bytes.to_vec()), value))
+        })();
+        // A read transaction holds nothing to keep: ending it cannot lose anything.
+        let _ = connection.execute_batch("COMMIT");
+        taken
     }
 
     /// Moves everything from the WAL into the database file and truncates the WAL to nothing, so

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::payload::Marker;
 
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub struct Counts {
     pub tips_sent: u32,
     pub tips_with_files_sent: u32,
@@ -21,6 +21,7 @@ pub struct Counts {
 }
 
 /// A tip whose receipt came back, with what was sent and acknowledged for it since.
+#[derive(Clone)]
 pub struct AckedTip {
     pub tip: u32,
     pub receipt: String,
@@ -30,7 +31,7 @@ pub struct AckedTip {
     pub followups: Vec<(u32, u32)>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Ledger {
     pub counts: Counts,
     pub tips: Vec<AckedTip>,
