@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod backup_timer;
 mod example_config;
 mod guide;
 mod nginx;
