@@ -17,6 +17,8 @@
 
 mod make;
 mod restore;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 

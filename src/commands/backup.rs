@@ -33,7 +33,13 @@ pub fn backup(data: &Path, out: &Path, recipients: &[String]) -> CommandResult {
 
 pub fn restore(from: &Path, identity: &Path, data: &Path) -> CommandResult {
     let identity = crate::offline::identity::load(identity).map_err(CommandError::refused)?;
-    let summary = backup::restore(from, &identity, data).map_err(command_error)?;
+    let summary = backup::restore(from, &identity, data).map_err(|e| match e {
+        BackupError::Failed(why) => CommandError::Failed(format!(
+            "{why}; what was restored so far is in {}: remove it before trying again",
+            data.display()
+        )),
+        other => command_error(other),
+    })?;
     println!(
         "restored the backup of {} into {}: {} reports, {} files, {} audit entries",
         summary.day,

@@ -20,12 +20,19 @@ fn the_backup_timer_and_service_pass_systemd_analyze_verify() {
         setting("deploy/meldpunt-backup.timer", "OnCalendar"),
         ["*-*-* 03:00:00"]
     );
-    assert_eq!(setting("deploy/meldpunt-backup.service", "User"), ["meldpunt"]);
+    assert_eq!(
+        setting("deploy/meldpunt-backup.service", "User"),
+        ["meldpunt"]
+    );
     assert_eq!(
         setting("deploy/meldpunt-backup.service", "PrivateNetwork"),
         ["yes"]
     );
-    if !tool_or_skip("systemd-analyze", "--version", "deploy/meldpunt-backup.service") {
+    if !tool_or_skip(
+        "systemd-analyze",
+        "--version",
+        "deploy/meldpunt-backup.service",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -79,6 +86,9 @@ fn the_backup_services_command_writes_a_backup_the_key_opens() {
         .unwrap()
         .map(|e| e.unwrap().path().unwrap().display().to_string())
         .collect();
-    assert!(names.contains(&"db/meldpunt.sqlite".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"db/meldpunt.sqlite".to_owned()),
+        "{names:?}"
+    );
     assert_eq!(names.last().map(String::as_str), Some("backup.json"));
 }
