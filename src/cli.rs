@@ -249,8 +249,22 @@ pub enum OfficerCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Verify the hash chain: exit 0 when intact, non-zero naming the first bad entry.
-    #[command(after_help = "Example:\n  meldpunt audit verify --data /var/lib/meldpunt")]
+    #[command(
+        long_about = "Verify the hash chain: exit 0 when intact, non-zero naming the first bad entry.\n\nAlso fails when the log is empty or lacks the entry that added an officer who exists (a log emptied or shortened from its start), and with --expect when the chain does not end in the hash you kept off the server (a log rewritten whole).",
+        after_help = "Examples:\n  meldpunt audit verify --data /var/lib/meldpunt\n  meldpunt audit verify --data /var/lib/meldpunt --expect 3f9a…"
+    )]
     Verify {
+        #[command(flatten)]
+        data: DataArg,
+        /// The hash the last entry must have: the one printed by an earlier verify or backup.
+        #[arg(long, value_name = "HASH")]
+        expect: Option<String>,
+    },
+    /// Print every entry as one JSON object per line (time, officer, action, report, reason).
+    #[command(
+        after_help = "Example:\n  meldpunt audit export --data /var/lib/meldpunt > audit.jsonl"
+    )]
+    Export {
         #[command(flatten)]
         data: DataArg,
     },

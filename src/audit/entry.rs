@@ -76,6 +76,57 @@ pub struct Entry {
     pub hash: String,
 }
 
+/// An entry as `audit export` prints it and people read it: the time in UTC (RFC 3339), who,
+/// what, on which report, and why; with its number and hash to match against the chain.
+#[derive(Debug, Serialize)]
+pub struct Exported<'a> {
+    pub seq: u64,
+    pub time: String,
+    pub officer: &'a str,
+    pub action: &'static str,
+    pub report: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub hash: &'a str,
+}
+
+impl Entry {
+    pub fn exported(&self) -> Exported<'_> {
+        let time = i64::try_from(self.time)
+            .ok()
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_else(|| self.time.to_string());
+        Exported {
+            seq: self.seq,
+            time,
+            officer: &self.officer,
+            action: self.action.name(),
+            report: self.report.as_deref(),
+            reason: self.detail.as_deref(),
+            hash: &self.hash,
+        }
+    }
+}
+
+/// The officers in `names` whom no entry adds (`officer add` writes "<name> at desk <desk>"):
+/// a log that lost its start, or was emptied, while the officers stayed.
+pub fn officers_never_added<'a>(entries: &[Entry], names: &'a [String]) -> Vec<&'a str> {
+    names
+        .iter()
+        .filter(|name| {
+            let added = format!("{name} at desk ");
+            !entries.iter().any(|e| {
+                e.action == Action::OfficerAdded
+                    && e.detail.as_deref().is_some_and(|d| d.starts_with(&added))
+            })
+        })
+        .map(String::as_str)
+        .collect()
+}
+
 /// The `prev` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::store::{Database, DbError};
 
-pub use entry::{Action, Entry, GENESIS, MAX_TEXT};
+pub use entry::{Action, Entry, Exported, GENESIS, MAX_TEXT, officers_never_added};
 
 /// The last entry of a log: its number and its hash (what an operator keeps off the server).
 pub type AuditHead = (u64, String);
