@@ -207,6 +207,10 @@ pub enum OfficerCommand {
         /// The configuration to check --desk against [default: the service's last start]
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Make the officer an admin: they manage the officers of every desk in the browser
+        /// (never another desk's reports).
+        #[arg(long)]
+        admin: bool,
     },
     /// List officers and their tokens.
     #[command(after_help = "Example:\n  meldpunt officer list --data /var/lib/meldpunt")]
@@ -233,6 +237,9 @@ pub enum OfficerCommand {
         data: DataArg,
         #[arg(long)]
         name: String,
+        /// Days the token works; after that the API refuses it.
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
     },
     /// Revoke an API token by its id (shown by `officer list` and `officer token`).
     #[command(

@@ -24,6 +24,13 @@ fn officer(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     )
 }
 
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
@@ -173,7 +180,9 @@ fn a_token_is_the_last_line_and_works_until_it_is_revoked() {
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output);
     let token = out.lines().last().unwrap().to_owned();
-    let found = officers(data.path()).officer_for_token(&token).unwrap();
+    let found = officers(data.path())
+        .officer_for_token(&token, now())
+        .unwrap();
     assert_eq!(found.unwrap().name, "j.devries");
 
     let listed = officer(data.path(), &["list"], None);
@@ -193,7 +202,7 @@ fn a_token_is_the_last_line_and_works_until_it_is_revoked() {
     assert!(revoked.status.success(), "{}", stderr(&revoked));
     assert!(
         officers(data.path())
-            .officer_for_token(&token)
+            .officer_for_token(&token, now())
             .unwrap()
             .is_none()
     );
@@ -230,7 +239,7 @@ fn removing_an_officer_removes_them_and_their_tokens() {
     assert!(removed.status.success(), "{}", stderr(&removed));
     let officers = officers(data.path());
     assert!(officers.get("j.devries").unwrap().is_none());
-    assert!(officers.officer_for_token(&token).unwrap().is_none());
+    assert!(officers.officer_for_token(&token, now()).unwrap().is_none());
     drop(officers);
     let again = officer(data.path(), &["remove", "--name", "j.devries"], None);
     assert_eq!(again.status.code(), Some(1));
@@ -243,4 +252,41 @@ fn a_data_folder_held_open_by_another_process_takes_the_change_at_once() {
     let output = add_j_devries(data.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(held.get("j.devries").unwrap().is_some());
+}
+
+/// Issue 12: tokens never expired. `officer token` makes one for 90 days unless `--days` says
+/// otherwise, and the token stops working when its days are over.
+#[test]
+fn a_token_works_for_its_days_and_no_longer() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(add_j_devries(data.path()).status.success());
+    let output = officer(data.path(), &["token", "--name", "j.devries"], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let default = stdout(&output).lines().last().unwrap().to_owned();
+    let output = officer(
+        data.path(),
+        &["token", "--name", "j.devries", "--days", "2"],
+        None,
+    );
+    assert!(
+        stdout(&output).contains("valid for 2 days"),
+        "{}",
+        stdout(&output)
+    );
+    let short = stdout(&output).lines().last().unwrap().to_owned();
+    let officers = officers(data.path());
+    let day = 86_400;
+    let works = |token: &str, at: u64| officers.officer_for_token(token, at).unwrap().is_some();
+    assert!(works(&short, now() + day));
+    assert!(!works(&short, now() + 2 * day + 60));
+    assert!(works(&default, now() + 89 * day));
+    assert!(!works(&default, now() + 90 * day + 60));
+    let listed = stdout(&officer(data.path(), &["list"], None));
+    assert!(listed.contains("until "), "{listed}");
+    let refused = officer(
+        data.path(),
+        &["token", "--name", "j.devries", "--days", "0"],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
 }

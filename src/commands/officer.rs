@@ -39,10 +39,11 @@ pub fn run(command: OfficerCommand) -> CommandResult {
             name,
             password_stdin,
             config,
-        } => add(&data.data, &desk, &name, password_stdin, config),
+            admin,
+        } => add(&data.data, &desk, &name, password_stdin, config, admin),
         OfficerCommand::List { data } => list(&data.data),
         OfficerCommand::Remove { data, name } => remove(&data.data, &name),
-        OfficerCommand::Token { data, name } => token(&data.data, &name),
+        OfficerCommand::Token { data, name, days } => token(&data.data, &name, days),
         OfficerCommand::Revoke { data, token_id } => revoke(&data.data, &token_id),
     }
 }
@@ -128,6 +129,7 @@ fn add(
     name: &str,
     password_stdin: bool,
     config: Option<PathBuf>,
+    as_admin: bool,
 ) -> Result<(), Failure> {
     let desk: DeskId = desk.parse().map_err(Failure::Refused)?;
     officers::validate_name(name)?;
@@ -145,12 +147,22 @@ fn add(
         passwords::new_on_terminal("New officer's password (at least 14 characters): ")
     }
     .map_err(|e| Failure::Refused(e.to_string()))?;
-    let (officer, uri) = officers.add(name, &desk, &password)?;
+    let (officer, uri) = officers.add_officer(&officers::NewOfficer {
+        name,
+        desk: &desk,
+        password: &password,
+        admin: as_admin,
+        temporary: false,
+    })?;
+    let role = if as_admin { ", admin" } else { "" };
     admin.record(
         Action::OfficerAdded,
-        &format!("{} at desk {}", officer.name, officer.desk),
+        &format!("{} at desk {}{role}", officer.name, officer.desk),
     )?;
-    println!("officer {} added to desk {}", officer.name, officer.desk);
+    println!(
+        "officer {} added to desk {}{role}",
+        officer.name, officer.desk
+    );
     println!("Enrol the officer's authenticator app with this URI or the QR code below:");
     println!("{}", uri.expose_secret());
     match qr::render(uri.expose_secret()) {
@@ -174,7 +186,8 @@ fn list(data: &Path) -> Result<(), Failure> {
                 if t.revoked {
                     format!("{} (revoked)", t.id)
                 } else {
-                    t.id.clone()
+                    let until = crate::domain::Day::of_unix(t.expires);
+                    format!("{} (until {until})", t.id)
                 }
             })
             .collect();
@@ -183,7 +196,11 @@ fn list(data: &Path) -> Result<(), Failure> {
         } else {
             tokens.join(", ")
         };
-        println!("{}\tdesk {}\ttokens: {tokens}", officer.name, officer.desk);
+        let role = if officer.admin { "\tadmin" } else { "" };
+        println!(
+            "{}\tdesk {}{role}\ttokens: {tokens}",
+            officer.name, officer.desk
+        );
     }
     Ok(())
 }
@@ -199,13 +216,13 @@ fn remove(data: &Path, name: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-fn token(data: &Path, name: &str) -> Result<(), Failure> {
+fn token(data: &Path, name: &str, days: u32) -> Result<(), Failure> {
     let admin = Admin::open(data)?;
     let officers = &admin.officers;
-    let (id, token) = officers.create_token(name, SystemClock.now_unix())?;
+    let (id, token) = officers.create_token(name, SystemClock.now_unix(), days)?;
     // The id, never the token.
     admin.record(Action::TokenCreated, &format!("token {id} for {name}"))?;
-    println!("token {id} created for {name}; it is shown only this once:");
+    println!("token {id} created for {name}, valid for {days} days; it is shown only this once:");
     // Scripts take the last line: keep the token there.
     println!("{}", token.expose_secret());
     Ok(())

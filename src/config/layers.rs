@@ -16,7 +16,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use super::desks::FileDesk;
-use super::sections::{ConnectionSettings, KdfSettings, Limits, SessionSettings};
+use super::sections::{ConnectionSettings, KdfSettings, Limits, OfficerSettings, SessionSettings};
 use super::{ConfigError, Overrides};
 use crate::domain::Lang;
 
@@ -40,6 +40,7 @@ pub(super) struct RawConfig {
     pub limits: Limits,
     pub connections: ConnectionSettings,
     pub session: SessionSettings,
+    pub officers: OfficerSettings,
     pub kdf: KdfSettings,
     pub followup_floor_ms: u64,
     pub desk: Vec<FileDesk>,
@@ -57,6 +58,7 @@ impl Default for RawConfig {
             limits: Limits::default(),
             connections: ConnectionSettings::default(),
             session: SessionSettings::default(),
+            officers: OfficerSettings::default(),
             kdf: KdfSettings::default(),
             followup_floor_ms: 800,
             desk: Vec::new(),

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use crate::domain::{DeskId, Lang};
 pub use layers::NOT_SETTINGS;
-pub use sections::{ConnectionSettings, KdfSettings, Limits, SessionSettings};
+pub use sections::{ConnectionSettings, KdfSettings, Limits, OfficerSettings, SessionSettings};
 
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
@@ -36,6 +36,7 @@ pub struct Settings {
     pub limits: Limits,
     pub connections: ConnectionSettings,
     pub session: SessionSettings,
+    pub officers: OfficerSettings,
     pub kdf: KdfSettings,
     pub desks: Vec<DeskSettings>,
     /// True when no desk was configured: throwaway keys, banner on every page.
@@ -110,6 +111,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         limits: raw.limits,
         connections: raw.connections,
         session: raw.session,
+        officers: raw.officers,
         kdf: raw.kdf,
         desks,
         demo,

@@ -69,6 +69,20 @@ impl Default for SessionSettings {
     }
 }
 
+/// Officer accounts: how long an API token works.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OfficerSettings {
+    /// Days from its creation after which an API token no longer opens the API.
+    pub token_days: u32,
+}
+
+impl Default for OfficerSettings {
+    fn default() -> Self {
+        OfficerSettings { token_days: 90 }
+    }
+}
+
 /// How much Argon2 work (officer passwords, receipts of earlier versions) may run and wait at
 /// once: each running check holds 19 MiB, so `workers` bounds the memory it takes.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 //! sit in `secrecy` types that do not print, API tokens are stored only as their SHA-256, and a
 //! login costs the same Argon2 work whether or not the name exists (see [`login`]).
 
+mod account;
 mod credentials;
 mod login;
 mod record;
@@ -16,6 +17,7 @@ mod tests;
 mod throttle;
 mod tokens;
 
+pub use account::{Enrolment, NewOfficer};
 pub use throttle::LoginTotals;
 
 use std::sync::Arc;
@@ -43,6 +45,26 @@ pub struct Officer {
     totp_secret: SecretBox<[u8; 20]>,
     /// The last TOTP time step a login was accepted with; a code is only good for a later step.
     last_step: u64,
+    /// May manage the officers of every desk (never another desk's reports).
+    pub admin: bool,
+    /// What the officer must set at their next login before anything else.
+    pub pending: Pending,
+}
+
+/// Credentials an officer must replace before working: after an admin reset them, or when an
+/// admin added the officer with a temporary password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    /// Logged in with a temporary password, which must be replaced.
+    pub password: bool,
+    /// No authenticator is enrolled: the password alone opens the account until one is.
+    pub totp: bool,
+}
+
+impl Pending {
+    pub fn any(self) -> bool {
+        self.password || self.totp
+    }
 }
 
 impl Clone for Officer {
@@ -53,6 +75,8 @@ impl Clone for Officer {
             password_hash: self.password_hash.clone(),
             totp_secret: SecretBox::new(Box::new(*self.totp_secret.expose_secret())),
             last_step: self.last_step,
+            admin: self.admin,
+            pending: self.pending,
         }
     }
 }
@@ -62,6 +86,8 @@ impl std::fmt::Debug for Officer {
         f.debug_struct("Officer")
             .field("name", &self.name)
             .field("desk", &self.desk)
+            .field("admin", &self.admin)
+            .field("pending", &self.pending)
             .finish_non_exhaustive()
     }
 }
@@ -81,6 +107,8 @@ impl Officer {
 pub struct OfficerSummary {
     pub name: String,
     pub desk: DeskId,
+    pub admin: bool,
+    pub pending: Pending,
     pub tokens: Vec<TokenSummary>,
 }
 
@@ -91,6 +119,8 @@ pub struct TokenSummary {
     pub id: String,
     /// Unix seconds.
     pub created: u64,
+    /// Unix seconds from which it no longer works.
+    pub expires: u64,
     pub revoked: bool,
 }
 
@@ -127,6 +157,10 @@ pub enum OfficerError {
     WeakPassword,
     #[error("the name must be 1 to 64 letters, digits, dots, dashes or underscores")]
     BadName,
+    #[error("the code does not match the new authenticator")]
+    WrongCode,
+    #[error("the current password is not right")]
+    WrongPassword,
 }
 
 impl From<StoreError> for OfficerError {
@@ -200,32 +234,13 @@ impl Officers {
         desk: &DeskId,
         password: &SecretString,
     ) -> Result<(Officer, SecretString), OfficerError> {
-        validate_name(name)?;
-        if password.expose_secret().chars().count() < MIN_PASSWORD_CHARS {
-            return Err(OfficerError::WeakPassword);
-        }
-        // Checked before the Argon2 work too, so a duplicate is refused at once.
-        if self.get(name)?.is_some() {
-            return Err(OfficerError::Exists(name.to_owned()));
-        }
-        let officer = Officer {
-            name: name.to_owned(),
-            desk: desk.clone(),
-            password_hash: hash_password(password.expose_secret().as_bytes())?,
-            totp_secret: random_totp_secret(),
-            last_step: 0,
-        };
-        let uri = officer
-            .totp()?
-            .to_url()
-            .map_err(|e| OfficerError::Store(format!("TOTP enrolment failed: {e}")))?;
-        self.db().write(|tx| {
-            if record::read_officer(tx, name)?.is_some() {
-                return Err(OfficerError::Exists(name.to_owned()));
-            }
-            record::insert_officer(tx, &officer)
-        })?;
-        Ok((officer, SecretString::from(uri)))
+        self.add_officer(&NewOfficer {
+            name,
+            desk,
+            password,
+            admin: false,
+            temporary: false,
+        })
     }
 
     /// Every officer with their tokens, ordered by name (tokens by creation time).
@@ -238,15 +253,13 @@ impl Officers {
             let mine = tokens
                 .iter()
                 .filter(|t| t.officer == officer.name)
-                .map(|t| TokenSummary {
-                    id: t.id.clone(),
-                    created: t.created,
-                    revoked: t.revoked,
-                })
+                .map(TokenSummary::from)
                 .collect();
             summaries.push(OfficerSummary {
                 name: officer.name.clone(),
                 desk: officer.desk.clone(),
+                admin: officer.admin,
+                pending: officer.pending,
                 tokens: mine,
             });
         }

@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 pub struct Day(pub i64);
 
 impl Day {
+    /// The day a Unix time falls on (UTC).
+    pub fn of_unix(unix: u64) -> Day {
+        Day(i64::try_from(unix / 86_400).unwrap_or(i64::MAX))
+    }
+
     pub fn plus(self, days: u32) -> Day {
         Day(self.0 + i64::from(days))
     }
@@ -54,7 +59,7 @@ pub trait Clock: Send + Sync + 'static {
     fn now_unix(&self) -> u64;
 
     fn today(&self) -> Day {
-        Day(i64::try_from(self.now_unix() / 86_400).unwrap_or(0))
+        Day::of_unix(self.now_unix())
     }
 }
 

@@ -67,4 +67,13 @@ pub const MIGRATIONS: &[Migration] = &[
     // `desk::officers::throttle`): a row per typed name let a stranger grow the database, with an
     // fsync per failure. The table, and the names typed into it, go.
     "DROP TABLE login_failures;",
+    // 5: officer roles and first logins, and token expiry. `admin` may manage every desk's
+    // officers in the browser; the two `must_…` flags make the next login set a new password or
+    // enrol a new authenticator before anything else (after an admin's reset, or for an officer
+    // an admin added). Tokens expire: those made before get the default 90 days from creation.
+    "ALTER TABLE officers ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE officers ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE officers ADD COLUMN must_enrol_totp INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE officer_tokens ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;
+     UPDATE officer_tokens SET expires = created + 90 * 86400;",
 ];

@@ -60,7 +60,7 @@ impl TestApp {
         let (_, token) = self
             .state
             .officers
-            .create_token(name, self.clock.now_unix())
+            .create_token(name, self.clock.now_unix(), 90)
             .unwrap();
         token.expose_secret().to_owned()
     }

@@ -77,6 +77,7 @@ pub fn test_settings(data: &Path) -> Settings {
         limits: Limits::default(),
         connections: ConnectionSettings::default(),
         session: SessionSettings::default(),
+        officers: meldpunt::config::OfficerSettings::default(),
         kdf: KdfSettings::default(),
         desks: Vec::new(),
         demo: true,

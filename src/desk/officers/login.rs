@@ -37,8 +37,12 @@ impl Officers {
             None => self.dummy_totp.expose_secret(),
         };
         let step = matched_step(secret, code, now_unix)?;
+        // An officer whose authenticator was reset has none to give a code from: their password
+        // alone opens the enrolment (and nothing else), so for them any code counts as right.
+        let enrolling = officer.as_ref().is_some_and(|o| o.pending.totp);
+        let code_ok = step.is_some() || enrolling;
         let real = || officer.as_ref().map(|o| o.name.clone());
-        let (guarded, guard_began) = match self.throttle.admit(&name, step.is_some(), now_unix) {
+        let (guarded, guard_began) = match self.throttle.admit(&name, code_ok, now_unix) {
             Admission::Refused => return Ok(LoginOutcome::Guarded { officer: None }),
             Admission::Checked {
                 guarded,
@@ -56,6 +60,7 @@ impl Officers {
         // One transaction: the accepted step is re-read and written together, so two logins (in
         // this process or another) cannot both accept one code.
         let accepted = match (password_ok, step, &officer) {
+            (true, _, Some(officer)) if enrolling => Some(officer.clone()),
             (true, Some(step), Some(officer)) => {
                 self.db().write(|tx| accept_step(tx, &officer.name, step))?
             }
@@ -80,6 +85,18 @@ impl Officers {
                 })
             }
         }
+    }
+
+    /// Whether `password` is officer `name`'s, checked in `pool` (for a change of password,
+    /// which asks for the current one). An unknown name is checked against the dummy hash.
+    pub async fn check_password(
+        &self,
+        pool: &ArgonPool,
+        name: &str,
+        password: Zeroizing<String>,
+    ) -> Result<bool, KdfError> {
+        let officer = self.get(name).map_err(|_| KdfError::Failed)?;
+        self.verify_password(pool, officer.as_ref(), password).await
     }
 
     /// The logins since the last call, for the service's hourly line.
@@ -132,7 +149,11 @@ fn accept_step(
 /// The time step `code` is valid for at `now_unix` (within the skew), or None. All steps of the
 /// window are computed and compared in constant time, so timing does not say which one matched;
 /// if one code matches two steps (one chance in a million), the later is taken.
-fn matched_step(secret: &[u8; 20], code: &str, now_unix: u64) -> Result<Option<u64>, OfficerError> {
+pub(super) fn matched_step(
+    secret: &[u8; 20],
+    code: &str,
+    now_unix: u64,
+) -> Result<Option<u64>, OfficerError> {
     // Only the secret matters for codes; the account name is for enrolment URIs.
     let totp = totp_for(secret, String::from("login"))?;
     let typed: Zeroizing<String> =

@@ -10,13 +10,13 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
-use super::{Officer, OfficerError};
+use super::{Officer, OfficerError, Pending};
 
 fn damaged() -> OfficerError {
     OfficerError::Store("a stored officer record is damaged".into())
 }
 
-const OFFICER_COLUMNS: &str = "name, desk, password_hash, totp_secret, last_step";
+const OFFICER_COLUMNS: &str = "name, desk, password_hash, totp_secret, last_step, admin, must_change_password, must_enrol_totp";
 
 fn officer_from(row: &Row<'_>) -> rusqlite::Result<Result<Officer, OfficerError>> {
     let name: String = row.get(0)?;
@@ -24,6 +24,11 @@ fn officer_from(row: &Row<'_>) -> rusqlite::Result<Result<Officer, OfficerError>
     let password_hash = SecretString::from(row.get::<_, String>(2)?);
     let secret = row.get_ref(3)?.as_blob()?;
     let last_step: i64 = row.get(4)?;
+    let admin: bool = row.get(5)?;
+    let pending = Pending {
+        password: row.get(6)?,
+        totp: row.get(7)?,
+    };
     let mut copied = false;
     let totp_secret = SecretBox::init_with_mut(|out: &mut [u8; 20]| {
         if secret.len() == out.len() {
@@ -40,6 +45,8 @@ fn officer_from(row: &Row<'_>) -> rusqlite::Result<Result<Officer, OfficerError>
         password_hash,
         totp_secret,
         last_step,
+        admin,
+        pending,
     }))
 }
 
@@ -59,17 +66,50 @@ pub(super) fn all_officers(db: &Connection) -> Result<Vec<Officer>, OfficerError
 
 pub(super) fn insert_officer(db: &Connection, officer: &Officer) -> Result<(), OfficerError> {
     db.execute(
-        "INSERT INTO officers (name, desk, password_hash, totp_secret, last_step)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO officers (name, desk, password_hash, totp_secret, last_step, admin,
+                               must_change_password, must_enrol_totp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             officer.name,
             officer.desk.as_str(),
             officer.password_hash.expose_secret(),
             &officer.totp_secret.expose_secret()[..],
             i64::try_from(officer.last_step).map_err(|_| damaged())?,
+            officer.admin,
+            officer.pending.password,
+            officer.pending.totp,
         ],
     )?;
     Ok(())
+}
+
+/// A new password hash; `pending` says whether the officer must still replace it at login.
+pub(super) fn set_password_hash(
+    db: &Connection,
+    name: &str,
+    hash: &SecretString,
+    pending: bool,
+) -> Result<bool, OfficerError> {
+    let changed = db.execute(
+        "UPDATE officers SET password_hash = ?2, must_change_password = ?3 WHERE name = ?1",
+        params![name, hash.expose_secret(), pending],
+    )?;
+    Ok(changed == 1)
+}
+
+/// A new TOTP secret; `pending` says whether the officer must still enrol one at login. The
+/// last accepted step is kept, so no code from before is good again.
+pub(super) fn set_totp_secret(
+    db: &Connection,
+    name: &str,
+    secret: &SecretBox<[u8; 20]>,
+    pending: bool,
+) -> Result<bool, OfficerError> {
+    let changed = db.execute(
+        "UPDATE officers SET totp_secret = ?2, must_enrol_totp = ?3 WHERE name = ?1",
+        params![name, &secret.expose_secret()[..], pending],
+    )?;
+    Ok(changed == 1)
 }
 
 pub(super) fn set_last_step(db: &Connection, name: &str, step: u64) -> Result<(), OfficerError> {
@@ -86,10 +126,12 @@ pub(super) struct StoredToken {
     pub id: String,
     pub officer: String,
     pub created: u64,
+    /// Unix seconds from which the token no longer opens the API.
+    pub expires: u64,
     pub revoked: bool,
 }
 
-const TOKEN_COLUMNS: &str = "id, officer, created, revoked";
+const TOKEN_COLUMNS: &str = "id, officer, created, revoked, expires";
 
 fn token_from(row: &Row<'_>) -> rusqlite::Result<StoredToken> {
     Ok(StoredToken {
@@ -97,6 +139,8 @@ fn token_from(row: &Row<'_>) -> rusqlite::Result<StoredToken> {
         officer: row.get(1)?,
         created: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
         revoked: row.get(3)?,
+        // A damaged expiry counts as expired: a token must never outlive its time by accident.
+        expires: u64::try_from(row.get::<_, i64>(4)?).unwrap_or(0),
     })
 }
 

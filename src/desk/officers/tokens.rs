@@ -11,16 +11,29 @@ use zeroize::Zeroizing;
 use rusqlite::{Connection, params};
 
 use super::record;
-use super::{Officer, OfficerError, Officers};
+use super::{Officer, OfficerError, Officers, TokenSummary};
+
+impl From<&record::StoredToken> for TokenSummary {
+    fn from(t: &record::StoredToken) -> TokenSummary {
+        TokenSummary {
+            id: t.id.clone(),
+            created: t.created,
+            expires: t.expires,
+            revoked: t.revoked,
+        }
+    }
+}
 
 const TOKEN_PREFIX: &str = "mp_";
 
 impl Officers {
-    /// A new API token for officer `name`. Returns its id and the token, which is not kept.
+    /// A new API token for officer `name`, good for `lifetime_days` from `now_unix`. Returns
+    /// its id and the token, which is not kept.
     pub fn create_token(
         &self,
         name: &str,
         now_unix: u64,
+        lifetime_days: u32,
     ) -> Result<(String, SecretString), OfficerError> {
         let mut bytes = Zeroizing::new([0u8; 32]);
         crate::random::fill(bytes.as_mut());
@@ -30,15 +43,16 @@ impl Officers {
         let token = SecretString::from(token);
         let key = token_key(secrecy::ExposeSecret::expose_secret(&token));
         let created = i64::try_from(now_unix).unwrap_or(i64::MAX);
+        let expires = created.saturating_add(i64::from(lifetime_days) * 86_400);
         let id = self.db().write(|tx| {
             if record::read_officer(tx, name)?.is_none() {
                 return Err(OfficerError::Unknown(name.to_owned()));
             }
             let id = unused_token_id(tx)?;
             tx.execute(
-                "INSERT INTO officer_tokens (key, id, officer, created, revoked)
-                 VALUES (?1, ?2, ?3, ?4, 0)",
-                params![&key[..], id, name, created],
+                "INSERT INTO officer_tokens (key, id, officer, created, revoked, expires)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                params![&key[..], id, name, created, expires],
             )?;
             Ok(id)
         })?;
@@ -48,11 +62,31 @@ impl Officers {
     /// Revokes the token with this id. Ok(false) if there is no such token; revoking one that
     /// is revoked already is Ok(true) and changes nothing.
     pub fn revoke_token(&self, id: &str) -> Result<bool, OfficerError> {
+        self.revoke_token_where(id, None)
+    }
+
+    /// Revokes the token with this id if it is officer `name`'s; another's answers Ok(false),
+    /// as if there were no such token.
+    pub fn revoke_own_token(&self, name: &str, id: &str) -> Result<bool, OfficerError> {
+        self.revoke_token_where(id, Some(name))
+    }
+
+    /// Officer `name`'s tokens, oldest first.
+    pub fn tokens_of(&self, name: &str) -> Result<Vec<TokenSummary>, OfficerError> {
+        let db = self.db().connection()?;
+        Ok(record::all_tokens(&db)?
+            .iter()
+            .filter(|t| t.officer == name)
+            .map(TokenSummary::from)
+            .collect())
+    }
+
+    fn revoke_token_where(&self, id: &str, owner: Option<&str>) -> Result<bool, OfficerError> {
         self.db().write(|tx| {
             let found: Option<bool> = tx
                 .query_row(
-                    "SELECT revoked FROM officer_tokens WHERE id = ?1",
-                    [id],
+                    "SELECT revoked FROM officer_tokens WHERE id = ?1 AND officer = ifnull(?2, officer)",
+                    params![id, owner],
                     |row| row.get(0),
                 )
                 .map(Some)
@@ -74,12 +108,19 @@ impl Officers {
     /// The officer a bearer token belongs to; None for an unknown or revoked token, or one whose
     /// officer has since been removed. Read from the database at every call, so a token revoked
     /// by another process fails on its very next use.
-    pub fn officer_for_token(&self, token: &str) -> Result<Option<Officer>, OfficerError> {
+    /// A token past its expiry at `now_unix` is as good as none.
+    pub fn officer_for_token(
+        &self,
+        token: &str,
+        now_unix: u64,
+    ) -> Result<Option<Officer>, OfficerError> {
         self.token_lookups
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let db = self.db().connection()?;
         match record::token_by_key(&db, &token_key(token))? {
-            Some(record) if !record.revoked => record::read_officer(&db, &record.officer),
+            Some(record) if !record.revoked && now_unix < record.expires => {
+                record::read_officer(&db, &record.officer)
+            }
             _ => Ok(None),
         }
     }

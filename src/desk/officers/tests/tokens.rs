@@ -12,16 +12,21 @@ use crate::store::Store;
 fn a_token_finds_its_officer_until_it_is_revoked() {
     let f = fixture();
     add(&f.officers, "a");
-    let (id, token) = f.officers.create_token("a", NOW).unwrap();
+    let (id, token) = f.officers.create_token("a", NOW, 90).unwrap();
     let token = token.expose_secret();
     assert_eq!(id.len(), 8);
     assert!(token.starts_with("mp_") && token.len() == 3 + 64, "{token}");
-    let officer = f.officers.officer_for_token(token).unwrap().unwrap();
+    let officer = f.officers.officer_for_token(token, NOW).unwrap().unwrap();
     assert_eq!(officer.name, "a");
-    assert!(f.officers.officer_for_token("mp_00").unwrap().is_none());
+    assert!(
+        f.officers
+            .officer_for_token("mp_00", NOW)
+            .unwrap()
+            .is_none()
+    );
 
     assert!(f.officers.revoke_token(&id).unwrap());
-    assert!(f.officers.officer_for_token(token).unwrap().is_none());
+    assert!(f.officers.officer_for_token(token, NOW).unwrap().is_none());
     assert!(!f.officers.revoke_token("zzzzzzzz").unwrap());
     let listed = f.officers.list().unwrap();
     assert_eq!(
@@ -29,6 +34,7 @@ fn a_token_finds_its_officer_until_it_is_revoked() {
         vec![TokenSummary {
             id,
             created: NOW,
+            expires: NOW + 90 * 86_400,
             revoked: true
         }]
     );
@@ -38,20 +44,20 @@ fn a_token_finds_its_officer_until_it_is_revoked() {
 fn removing_an_officer_ends_their_tokens_even_if_the_name_is_added_again() {
     let f = fixture();
     add(&f.officers, "a");
-    let (_, token) = f.officers.create_token("a", NOW).unwrap();
+    let (_, token) = f.officers.create_token("a", NOW, 90).unwrap();
     assert!(f.officers.remove("a").unwrap());
     assert!(!f.officers.remove("a").unwrap());
     assert!(f.officers.get("a").unwrap().is_none());
     assert!(
         f.officers
-            .officer_for_token(token.expose_secret())
+            .officer_for_token(token.expose_secret(), NOW)
             .unwrap()
             .is_none()
     );
     add(&f.officers, "a");
     assert!(
         f.officers
-            .officer_for_token(token.expose_secret())
+            .officer_for_token(token.expose_secret(), NOW)
             .unwrap()
             .is_none()
     );
@@ -60,7 +66,7 @@ fn removing_an_officer_ends_their_tokens_even_if_the_name_is_added_again() {
 #[test]
 fn tokens_for_an_unknown_officer_are_refused() {
     let f = fixture();
-    let refused = f.officers.create_token("nobody", NOW);
+    let refused = f.officers.create_token("nobody", NOW, 90);
     assert!(matches!(refused, Err(OfficerError::Unknown(name)) if name == "nobody"));
 }
 
@@ -70,17 +76,17 @@ fn a_token_revoked_through_another_handle_fails_at_once() {
     let service = Officers::open(Arc::new(Store::open(data.path()).unwrap())).unwrap();
     let admin = Officers::open(Arc::new(Store::open(data.path()).unwrap())).unwrap();
     add(&service, "a");
-    let (id, token) = service.create_token("a", NOW).unwrap();
+    let (id, token) = service.create_token("a", NOW, 90).unwrap();
     assert!(
         service
-            .officer_for_token(token.expose_secret())
+            .officer_for_token(token.expose_secret(), NOW)
             .unwrap()
             .is_some()
     );
     assert!(admin.revoke_token(&id).unwrap());
     assert!(
         service
-            .officer_for_token(token.expose_secret())
+            .officer_for_token(token.expose_secret(), NOW)
             .unwrap()
             .is_none()
     );

@@ -63,7 +63,8 @@ impl FromRequest for ApiOfficer {
                 ))
             })?;
             let token = token.ok_or_else(ApiFailure::unauthorized)?;
-            let found = web::block(move || state.officers.officer_for_token(&token))
+            let now = state.clock.now_unix();
+            let found = web::block(move || state.officers.officer_for_token(&token, now))
                 .await
                 .map_err(|_| ApiFailure::unauthorized())?
                 .map_err(|_| ApiFailure::unauthorized())?
