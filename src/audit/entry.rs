@@ -30,6 +30,16 @@ pub enum Action {
     Rekey,
     /// A transferred report taken back by the desk that sent it.
     TakeBack,
+    /// An admin gave an officer a temporary password.
+    PasswordReset,
+    /// An admin reset an officer's authenticator.
+    TotpReset,
+    /// An officer chose a new password.
+    PasswordChanged,
+    /// An officer enrolled a new authenticator.
+    TotpEnrolled,
+    /// An admin ended another officer's session.
+    SessionEnded,
 }
 
 impl Action {
@@ -53,6 +63,11 @@ impl Action {
             Action::Purge => "purge",
             Action::Rekey => "rekey",
             Action::TakeBack => "take_back",
+            Action::PasswordReset => "password_reset",
+            Action::TotpReset => "totp_reset",
+            Action::PasswordChanged => "password_changed",
+            Action::TotpEnrolled => "totp_enrolled",
+            Action::SessionEnded => "session_ended",
         }
     }
 }

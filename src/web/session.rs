@@ -17,8 +17,21 @@ use subtle::ConstantTimeEq;
 struct Entry<T> {
     data: T,
     csrf: SecretString,
+    /// A short public id (8 hex characters) for listing and ending the session by another
+    /// hand than its own: never the cookie, nor anything that leads to it.
+    id: String,
     created: Instant,
     last_seen: Instant,
+}
+
+/// A live session as a list shows it: its public id, its data, and how long ago it began and
+/// was last used.
+#[derive(Debug, Clone)]
+pub struct Listed<T> {
+    pub id: String,
+    pub data: T,
+    pub age: Duration,
+    pub idle: Duration,
 }
 
 /// A live session as a handler sees it: a copy of its data and its CSRF token.
@@ -69,9 +82,12 @@ impl<T: Clone> Sessions<T> {
     pub fn create(&self, data: T) -> SecretString {
         let cookie = random_token();
         let now = Instant::now();
+        let mut id = [0u8; 4];
+        crate::random::fill(&mut id);
         let entry = Entry {
             data,
             csrf: random_token(),
+            id: hex::encode(id),
             created: now,
             last_seen: now,
         };
@@ -113,6 +129,31 @@ impl<T: Clone> Sessions<T> {
     /// Ends every session whose data matches (e.g. all sessions of a report that was deleted).
     pub fn remove_where(&self, doomed: impl Fn(&T) -> bool) {
         self.table().retain(|_, e| !doomed(&e.data));
+    }
+
+    /// Every live session, longest-running first.
+    pub fn list(&self) -> Vec<Listed<T>> {
+        let now = Instant::now();
+        let mut listed: Vec<Listed<T>> = self
+            .table()
+            .values()
+            .filter(|e| !self.expired(e, now))
+            .map(|e| Listed {
+                id: e.id.clone(),
+                data: e.data.clone(),
+                age: now.duration_since(e.created),
+                idle: now.duration_since(e.last_seen),
+            })
+            .collect();
+        listed.sort_by(|a, b| b.age.cmp(&a.age));
+        listed
+    }
+
+    /// Ends the session with this public id; returns its data, or None if there is none.
+    pub fn end_by_id(&self, id: &str) -> Option<T> {
+        let mut table = self.table();
+        let key = *table.iter().find(|(_, e)| e.id == id)?.0;
+        table.remove(&key).map(|e| e.data)
     }
 
     /// Drops every expired session.
@@ -199,6 +240,22 @@ mod tests {
             s.get(cookie.expose_secret()).is_none(),
             "the session is gone"
         );
+    }
+
+    #[test]
+    fn a_session_is_listed_by_its_public_id_and_ended_by_it() {
+        let s = sessions();
+        let first = s.create(7);
+        let _second = s.create(8);
+        let listed = s.list();
+        assert_eq!(listed.len(), 2);
+        let id = listed.iter().find(|l| l.data == 7).unwrap().id.clone();
+        assert_eq!(id.len(), 8);
+        assert!(!first.expose_secret().contains(&id));
+        assert_eq!(s.end_by_id(&id), Some(7));
+        assert!(s.get(first.expose_secret()).is_none());
+        assert_eq!(s.end_by_id(&id), None);
+        assert_eq!(s.len(), 1);
     }
 
     #[test]

@@ -118,8 +118,10 @@ impl Officers {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let db = self.db().connection()?;
         match record::token_by_key(&db, &token_key(token))? {
+            // An officer who must still replace a reset password or authenticator is not
+            // let in through the API either.
             Some(record) if !record.revoked && now_unix < record.expires => {
-                record::read_officer(&db, &record.officer)
+                Ok(record::read_officer(&db, &record.officer)?.filter(|o| !o.pending.any()))
             }
             _ => Ok(None),
         }

@@ -12,6 +12,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::session::COOKIE;
+use crate::desk::officers::Pending;
 use crate::desk::work::Actor;
 use crate::domain::Lang;
 use crate::web::form::Fields;
@@ -25,11 +26,24 @@ pub struct DeskSession {
     /// The cookie's value, so that log-out can end exactly this session.
     cookie: String,
     active: Active<Actor>,
+    /// As the database says at this request.
+    admin: bool,
+    pending: Pending,
 }
 
 impl DeskSession {
     pub fn officer(&self) -> &Actor {
         &self.active.data
+    }
+
+    /// Whether the officer is an admin now (the use cases check again themselves).
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
+
+    /// What the officer must still set before working.
+    pub fn pending(&self) -> Pending {
+        self.pending
     }
 
     /// The token every form of this session carries.
@@ -65,11 +79,16 @@ impl DeskSession {
         // A primary-key read from SQLite's page cache, without waiting for writers (WAL): short
         // enough to do here rather than on the blocking pool.
         let still = state.officers.get(&active.data.name).ok().flatten();
-        if !still.is_some_and(|officer| officer.desk == active.data.desk) {
+        let Some(officer) = still.filter(|officer| officer.desk == active.data.desk) else {
             state.officer_sessions.remove(&cookie);
             return None;
-        }
-        Some(DeskSession { cookie, active })
+        };
+        Some(DeskSession {
+            cookie,
+            active,
+            admin: officer.admin,
+            pending: officer.pending,
+        })
     }
 }
 
@@ -77,7 +96,15 @@ impl DeskSession {
 /// that the rest of the check (and its failures) need.
 type Gate = (DeskSession, web::Data<AppState>, PageLang);
 
-fn gate(req: &HttpRequest) -> Result<Gate, PageError> {
+/// Which sessions a gate lets through: every page but the account's own refuses an officer who
+/// must still set a new password or authenticator, and sends them there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Admit {
+    Working,
+    SettingUp,
+}
+
+fn gate(req: &HttpRequest, admit: Admit) -> Result<Gate, PageError> {
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return Err(PageError {
             lang: PageLang::from_request_parts(req, Lang::Nl),
@@ -87,6 +114,9 @@ fn gate(req: &HttpRequest) -> Result<Gate, PageError> {
     };
     let lang = PageLang::from_request_parts(req, state.settings.default_lang);
     match DeskSession::find(state, req) {
+        Some(session) if admit == Admit::Working && session.pending.any() => {
+            Err(state.fail(lang, Failure::SetUpFirst))
+        }
         Some(session) => Ok((session, state.clone(), lang)),
         None => Err(state.fail(lang, Failure::SessionExpired)),
     }
@@ -97,18 +127,34 @@ impl FromRequest for DeskSession {
     type Future = Ready<Result<DeskSession, PageError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(gate(req).map(|(session, _, _)| session))
+        ready(gate(req, Admit::Working).map(|(session, _, _)| session))
+    }
+}
+
+/// The session on the officer's own account pages, which an officer who must still set a new
+/// password or authenticator may reach (and nothing else).
+pub struct AccountSession(pub DeskSession);
+
+impl FromRequest for AccountSession {
+    type Error = PageError;
+    type Future = Ready<Result<AccountSession, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(gate(req, Admit::SettingUp).map(|(session, _, _)| AccountSession(session)))
     }
 }
 
 /// An url-encoded form posted by the logged-in officer, its CSRF token checked. The body is read
 /// (within the app's payload limit) only once the session is known.
-pub struct DeskForm {
+pub struct DeskForm<const SETTING_UP: bool = false> {
     pub session: DeskSession,
     fields: Fields,
 }
 
-impl DeskForm {
+/// A form of the officer's own account pages: reachable while the officer sets up.
+pub type AccountForm = DeskForm<true>;
+
+impl<const SETTING_UP: bool> DeskForm<SETTING_UP> {
     /// A field as typed; empty when it is missing.
     pub fn text(&self, name: &str) -> &str {
         self.fields.get(name).unwrap_or_default()
@@ -130,12 +176,17 @@ impl DeskForm {
     }
 }
 
-impl FromRequest for DeskForm {
+impl<const SETTING_UP: bool> FromRequest for DeskForm<SETTING_UP> {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<DeskForm, actix_web::Error>>;
+    type Future = LocalBoxFuture<'static, Result<DeskForm<SETTING_UP>, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let gate = gate(req);
+        let admit = if SETTING_UP {
+            Admit::SettingUp
+        } else {
+            Admit::Working
+        };
+        let gate = gate(req, admit);
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {

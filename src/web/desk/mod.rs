@@ -3,6 +3,8 @@
 //! who may call it is settled by extractors before a handler runs (`extractors` for the pages,
 //! `api::officer` for the API).
 
+pub mod account;
+pub mod admin;
 pub mod api;
 pub mod extractors;
 pub mod inbox;
@@ -37,5 +39,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/reports/{id}/take-back",
             web::post().to(actions::take_back),
         )
-        .route("/reports/{id}/delete", web::post().to(deletion::delete));
+        .route("/reports/{id}/delete", web::post().to(deletion::delete))
+        .route("/account", web::get().to(account::page))
+        .route("/account/password", web::post().to(account::password))
+        .route("/account/totp", web::post().to(account::totp))
+        .route("/account/totp/confirm", web::post().to(account::totp_confirm))
+        .route("/account/tokens", web::post().to(account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(account::revoke_token),
+        )
+        .route("/admin", web::get().to(admin::page))
+        .route("/admin/audit", web::get().to(admin::audit))
+        .route("/admin/officers", web::post().to(admin::add))
+        .route(
+            "/admin/officers/{name}/remove",
+            web::post().to(admin::remove),
+        )
+        .route(
+            "/admin/officers/{name}/reset-password",
+            web::post().to(admin::reset_password),
+        )
+        .route(
+            "/admin/officers/{name}/reset-totp",
+            web::post().to(admin::reset_totp),
+        )
+        .route(
+            "/admin/tokens/{id}/revoke",
+            web::post().to(admin::revoke_token),
+        )
+        .route(
+            "/admin/sessions/{id}/end",
+            web::post().to(admin::end_session),
+        );
 }

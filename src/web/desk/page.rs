@@ -5,6 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 
 use super::extractors::DeskSession;
+use crate::desk::accounts::Accounts;
 use crate::desk::work::{DeskError, DeskWork};
 use crate::store::ReportRecord;
 use crate::web::state::AppState;
@@ -34,6 +35,30 @@ pub async fn run<T: Send + 'static>(
         .map_err(|e| page_error(state, lang, e))
 }
 
+/// Runs account work (an admin's, or the officer's own) on the blocking pool for the logged-in
+/// officer and maps its failures to pages.
+pub async fn run_accounts<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    lang: PageLang,
+    session: &DeskSession,
+    work: impl FnOnce(&Accounts<'_>) -> Result<T, DeskError> + Send + 'static,
+) -> Result<T, PageError> {
+    let actor = session.officer().clone();
+    let shared = state.clone();
+    web::block(move || {
+        work(&Accounts {
+            officers: &shared.officers,
+            audit: &shared.audit,
+            desks: &shared.desks,
+            actor: &actor,
+            now_unix: shared.clock.now_unix(),
+        })
+    })
+    .await
+    .map_err(|e| state.fail(lang, Failure::Internal(e.to_string())))?
+    .map_err(|e| page_error(state, lang, e))
+}
+
 /// The context every desk page starts from.
 pub fn desk_context(
     state: &AppState,
@@ -45,6 +70,8 @@ pub fn desk_context(
     ctx.insert("desk_area", &true);
     ctx.insert("officer", &session.officer().name);
     ctx.insert("csrf", session.csrf());
+    ctx.insert("is_admin", &session.is_admin());
+    ctx.insert("setting_up", &session.pending().any());
     let desk = state.desk(&session.officer().desk);
     let name = desk.map(|d| crate::web::reporter::submit::desk_name(d, lang.lang).to_owned());
     ctx.insert("officer_desk", &name.unwrap_or_default());

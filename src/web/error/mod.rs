@@ -32,6 +32,8 @@ pub enum Failure {
     NotFound,
     /// The session ran out or is missing.
     SessionExpired,
+    /// The officer must set a new password or authenticator first: a 303 to their account.
+    SetUpFirst,
     /// Another site's page made the browser post here ([`super::origin`]).
     CrossSite,
     /// Anything else; the cause goes to the log under an operation id.
@@ -87,6 +89,7 @@ impl Failure {
             Failure::NotFound => StatusCode::NOT_FOUND,
             Failure::CrossSite => StatusCode::FORBIDDEN,
             Failure::SessionExpired => StatusCode::UNAUTHORIZED,
+            Failure::SetUpFirst => StatusCode::SEE_OTHER,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,6 +110,7 @@ impl Failure {
             Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),
             Failure::CrossSite => (t("err_cross_site_title"), t("err_cross_site")),
             Failure::SessionExpired => (t("err_session_title"), t("err_session")),
+            Failure::SetUpFirst => (t("account_setup_title"), t("account_setup_text")),
             Failure::Internal(_) => (t("err_internal_title"), t("err_internal")),
         }
     }
@@ -118,6 +122,14 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if matches!(self.failure, Failure::SetUpFirst) {
+            return HttpResponse::SeeOther()
+                .insert_header((
+                    actix_web::http::header::LOCATION,
+                    format!("{}/desk/account", self.lang.prefix()),
+                ))
+                .finish();
+        }
         let lang = self.lang.lang;
         let (title, mut text) = self.failure.words(lang);
         if let Failure::Internal(cause) = &self.failure {
