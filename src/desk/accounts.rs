@@ -59,13 +59,7 @@ impl Accounts<'_> {
 
     fn record(&self, action: Action, detail: &str) -> Result<(), DeskError> {
         self.audit
-            .append(
-                self.now_unix,
-                &self.actor.name,
-                action,
-                None,
-                Some(detail),
-            )
+            .append(self.now_unix, &self.actor.name, action, None, Some(detail))
             .map_err(DeskError::from)?;
         Ok(())
     }
@@ -96,7 +90,10 @@ impl Accounts<'_> {
             .add_with_temporary_password(name, &desk, admin)?;
         let role = if admin { ", admin" } else { "" };
         // The detail `audit verify` looks for: "<name> at desk <desk>".
-        self.record(Action::OfficerAdded, &format!("{name} at desk {desk}{role}"))?;
+        self.record(
+            Action::OfficerAdded,
+            &format!("{name} at desk {desk}{role}"),
+        )?;
         Ok(temporary)
     }
 

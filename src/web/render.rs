@@ -13,7 +13,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 13] = templates![
+const TEMPLATES: [(&str, &str); 16] = templates![
     "base.html",
     "home.html",
     "guide.html",
@@ -27,6 +27,9 @@ const TEMPLATES: [(&str, &str); 13] = templates![
     "desk_login.html",
     "desk_inbox.html",
     "desk_report.html",
+    "desk_account.html",
+    "desk_admin.html",
+    "desk_audit.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/style.css");

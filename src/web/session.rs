@@ -145,7 +145,7 @@ impl<T: Clone> Sessions<T> {
                 idle: now.duration_since(e.last_seen),
             })
             .collect();
-        listed.sort_by(|a, b| b.age.cmp(&a.age));
+        listed.sort_by_key(|l| std::cmp::Reverse(l.age));
         listed
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0, a fresh data folder per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_area;
 mod admin_live;
 mod bounds;
 mod deletion;

@@ -89,7 +89,10 @@ pub async fn password(
         accounts.set_own_password(&new, &repeated)
     })
     .await?;
-    Ok(see_other(format!("{}/desk/account?done=password", lang.prefix())))
+    Ok(see_other(format!(
+        "{}/desk/account?done=password",
+        lang.prefix()
+    )))
 }
 
 /// Starts enrolling a new authenticator: the page with a fresh secret and its QR code. Nothing
@@ -119,7 +122,10 @@ pub async fn totp_confirm(
         accounts.enrol_own(&secret, &code)
     })
     .await?;
-    Ok(see_other(format!("{}/desk/account?done=totp", lang.prefix())))
+    Ok(see_other(format!(
+        "{}/desk/account?done=totp",
+        lang.prefix()
+    )))
 }
 
 /// A new API token of the officer's own, for the configured days, shown once.
@@ -195,7 +201,10 @@ async fn render(
     ctx.insert("tokens", &tokens);
     ctx.insert("token_days", &state.settings.officers.token_days);
     if let Some(done) = shown.done {
-        ctx.insert("done", &i18n::text(lang.lang, &format!("account_done_{done}")));
+        ctx.insert(
+            "done",
+            &i18n::text(lang.lang, &format!("account_done_{done}")),
+        );
     }
     if let Some((id, token)) = &shown.new_token {
         ctx.insert("new_token_id", id);
@@ -226,7 +235,11 @@ fn qr_svg(uri: &str, label: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     // The label is our own text; what would need escaping in an attribute is dropped.
     let label = label.replace(['"', '<', '>', '&'], "");
-    svg[start..].replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{label}\" "), 1)
+    svg[start..].replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" "),
+        1,
+    )
 }
 
 #[cfg(test)]
@@ -235,8 +248,14 @@ mod tests {
 
     #[test]
     fn the_qr_code_is_inline_svg_with_a_label_and_no_xml_declaration() {
-        let svg = qr_svg("otpauth://totp/meldpunt:a?secret=JBSWY3DPEHPK3PXP", "QR <code>");
-        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"QR code\" "), "{svg}");
+        let svg = qr_svg(
+            "otpauth://totp/meldpunt:a?secret=JBSWY3DPEHPK3PXP",
+            "QR <code>",
+        );
+        assert!(
+            svg.starts_with("<svg role=\"img\" aria-label=\"QR code\" "),
+            "{svg}"
+        );
         assert!(svg.ends_with("</svg>"));
         assert!(!svg.contains("<?xml"));
     }

@@ -85,7 +85,9 @@ pub async fn reset_password(
     })
     .await?;
     // Whoever knew the old password is logged out with it.
-    state.officer_sessions.remove_where(|actor| actor.name == name);
+    state
+        .officer_sessions
+        .remove_where(|actor| actor.name == name);
     let shown = Some((name, temporary, "admin_reset_shown"));
     render(&state, &req, lang, &form.session, None, shown).await
 }
@@ -102,7 +104,9 @@ pub async fn reset_totp(
         accounts.reset_totp(&of)
     })
     .await?;
-    state.officer_sessions.remove_where(|actor| actor.name == name);
+    state
+        .officer_sessions
+        .remove_where(|actor| actor.name == name);
     Ok(done(lang, "totp_reset"))
 }
 
@@ -256,7 +260,10 @@ async fn render(
     ctx.insert("sessions", &sessions);
     ctx.insert("desks", &desks);
     if let Some(done) = done {
-        ctx.insert("done", &i18n::text(lang.lang, &format!("admin_done_{done}")));
+        ctx.insert(
+            "done",
+            &i18n::text(lang.lang, &format!("admin_done_{done}")),
+        );
     }
     if let Some((name, temporary, intro)) = &shown {
         ctx.insert("shown_name", name);

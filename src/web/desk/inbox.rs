@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::extractors::DeskSession;
 use super::page::{desk_context, run, see_other};
 use crate::web::state::AppState;
-use crate::web::{PageError, PageLang, i18n};
+use crate::web::{Failure, PageError, PageLang, i18n};
 
 pub const PAGE_SIZE: usize = 25;
 
@@ -22,11 +22,14 @@ pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
     lang: PageLang,
-    session: Option<DeskSession>,
+    session: Result<DeskSession, PageError>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let Some(session) = session else {
-        return Ok(see_other(format!("{}/desk/login", lang.prefix())));
+    let session = match session {
+        Ok(session) => session,
+        // An officer who must set up first is sent to their account, not to the login.
+        Err(e) if matches!(e.failure, Failure::SetUpFirst) => return Err(e),
+        Err(_) => return Ok(see_other(format!("{}/desk/login", lang.prefix()))),
     };
     let (rows, sent) = run(&state, lang, &session, |desk| {
         Ok((desk.inbox()?, desk.sent()?))

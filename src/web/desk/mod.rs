@@ -43,7 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(account::page))
         .route("/account/password", web::post().to(account::password))
         .route("/account/totp", web::post().to(account::totp))
-        .route("/account/totp/confirm", web::post().to(account::totp_confirm))
+        .route(
+            "/account/totp/confirm",
+            web::post().to(account::totp_confirm),
+        )
         .route("/account/tokens", web::post().to(account::create_token))
         .route(
             "/account/tokens/{id}/revoke",
