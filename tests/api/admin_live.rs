@@ -111,7 +111,7 @@ async fn audit_verify_reads_the_log_the_service_is_writing() {
     let cookie = app.desk_login("j.devries").await;
     let verified = meldpunt(&app, &["audit", "verify"], None);
     let said = String::from_utf8_lossy(&verified.stdout).into_owned();
-    assert!(said.contains("intact: 1 entries"), "the login: {said}");
+    assert!(said.contains("intact: 2 entries"), "adding, the login: {said}");
 
     // The next officer action is in the log the next command reads.
     let csrf = app.desk_csrf(&cookie).await;
@@ -122,7 +122,7 @@ async fn audit_verify_reads_the_log_the_service_is_writing() {
     let verified = meldpunt(&app, &["audit", "verify"], None);
     let said = String::from_utf8_lossy(&verified.stdout).into_owned();
     assert!(
-        said.contains("intact: 2 entries"),
-        "login and logout: {said}"
+        said.contains("intact: 3 entries"),
+        "adding, login and logout: {said}"
     );
 }

@@ -9,11 +9,24 @@ use crate::helpers::*;
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
+    /// Adds an officer as `meldpunt officer add` does, with the audit entry that adds them (so
+    /// that `audit verify` finds every officer's start).
     pub fn add_officer(&self, name: &str, desk: &str) {
         let desk: DeskId = desk.parse().unwrap();
         self.state
             .officers
             .add(name, &desk, &SecretString::from(PASSWORD.to_owned()))
+            .unwrap();
+        let detail = format!("{name} at desk {desk}");
+        self.state
+            .audit
+            .append(
+                self.clock.now_unix(),
+                "admin (command line)",
+                meldpunt::audit::Action::OfficerAdded,
+                None,
+                Some(&detail),
+            )
             .unwrap();
     }
 
@@ -56,11 +69,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A token for ten years: tests move the clock past the default 90 days to reach deadlines
+    /// (expiry itself is tested in `admin_area`).
     pub fn api_token(&self, name: &str) -> String {
         let (_, token) = self
             .state
             .officers
-            .create_token(name, self.clock.now_unix(), 90)
+            .create_token(name, self.clock.now_unix(), 3650)
             .unwrap();
         token.expose_secret().to_owned()
     }
