@@ -111,7 +111,10 @@ async fn audit_verify_reads_the_log_the_service_is_writing() {
     let cookie = app.desk_login("j.devries").await;
     let verified = meldpunt(&app, &["audit", "verify"], None);
     let said = String::from_utf8_lossy(&verified.stdout).into_owned();
-    assert!(said.contains("intact: 2 entries"), "adding, the login: {said}");
+    assert!(
+        said.contains("intact: 2 entries"),
+        "adding, the login: {said}"
+    );
 
     // The next officer action is in the log the next command reads.
     let csrf = app.desk_csrf(&cookie).await;

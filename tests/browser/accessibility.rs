@@ -24,6 +24,8 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     // One attachment at most, so that two give the "too large" page.
     let app = spawn_app_with(|settings| settings.limits.files = 1).await;
     app.add_officer("anna", "ap");
+    // An admin, so that the admin pages are checked too.
+    app.state.officers.set_admin("anna", true).unwrap();
     let mut driver = Chromedriver::start().await;
     let options = Options {
         javascript: true,
@@ -205,6 +207,79 @@ async fn desk_pages(steps: &mut Steps<'_>, b: &Client, app: &TestApp) {
             click_and_load(&b.find(Css("table.inbox tbody a")).await?).await?;
             wait_for(b, "select#status").await?;
             audit::page(b, n, "desk report").await
+        })
+        .await;
+    account_and_admin_pages(steps, b, app).await;
+}
+
+/// The officer's own account and the admin's pages (issue 12), each in the states a person
+/// meets: plain, enrolling an authenticator, a token or temporary password shown once, a
+/// confirmation, the audit log with and without matches.
+async fn account_and_admin_pages(steps: &mut Steps<'_>, b: &Client, app: &TestApp) {
+    let n = steps.count() + 1;
+    steps
+        .check("my account", async {
+            b.goto(&app.url("/desk/account")).await?;
+            wait_for(b, "form[action='/desk/account/password']").await?;
+            audit::page(b, n, "my account").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("my account, enrolling an authenticator", async {
+            submit(b, "/desk/account/totp").await?;
+            wait_for(b, ".qr svg").await?;
+            audit::page(b, n, "my account, enrolling an authenticator").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("my account, a new token shown once", async {
+            b.goto(&app.url("/en/desk/account")).await?;
+            submit(b, "/en/desk/account/tokens").await?;
+            wait_for(b, "#new-token").await?;
+            audit::page(b, n, "my account, a new token shown once").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("admin", async {
+            b.goto(&app.url("/desk/admin")).await?;
+            wait_for(b, "table.officers").await?;
+            audit::page(b, n, "admin").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("admin, a temporary password shown once", async {
+            b.find(Css("#add-name")).await?.send_keys("bert").await?;
+            submit(b, "/desk/admin/officers").await?;
+            wait_for(b, "#temporary-password").await?;
+            audit::page(b, n, "admin, a temporary password shown once").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("admin, a confirmation", async {
+            b.goto(&app.url("/en/desk/admin?done=removed")).await?;
+            wait_for(b, ".done").await?;
+            audit::page(b, n, "admin, a confirmation").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("audit log", async {
+            b.goto(&app.url("/desk/admin/audit")).await?;
+            wait_for(b, "table.audit").await?;
+            audit::page(b, n, "audit log").await
+        })
+        .await;
+    let n = steps.count() + 1;
+    steps
+        .check("audit log, nothing found", async {
+            b.goto(&app.url("/desk/admin/audit?report=R-none")).await?;
+            wait_for(b, "#filter-report").await?;
+            audit::page(b, n, "audit log, nothing found").await
         })
         .await;
 }
