@@ -13,7 +13,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::extractors::{AccountForm, AccountSession, DeskForm, DeskSession};
-use super::page::{desk_context, run_accounts, see_other};
+use super::page::{account_action, desk_context, run_accounts};
 use crate::desk::officers::Enrolment;
 use crate::kdf::KdfError;
 use crate::web::state::AppState;
@@ -85,14 +85,11 @@ pub async fn password(
     }
     let new = SecretString::from(form.text("new").to_owned());
     let repeated = Zeroizing::new(form.text("repeat").to_owned());
-    run_accounts(&state, lang, session, move |accounts| {
-        accounts.set_own_password(&new, &repeated)
+    let then = done(lang, "password");
+    account_action(&state, lang, session, then, move |a| {
+        a.set_own_password(&new, &repeated)
     })
-    .await?;
-    Ok(see_other(format!(
-        "{}/desk/account?done=password",
-        lang.prefix()
-    )))
+    .await
 }
 
 /// Starts enrolling a new authenticator: the page with a fresh secret and its QR code. Nothing
@@ -118,14 +115,11 @@ pub async fn totp_confirm(
 ) -> Result<HttpResponse, PageError> {
     let secret = Zeroizing::new(form.text("secret").to_owned());
     let code = Zeroizing::new(form.text("code").to_owned());
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.enrol_own(&secret, &code)
+    let then = done(lang, "totp");
+    account_action(&state, lang, &form.session, then, move |a| {
+        a.enrol_own(&secret, &code)
     })
-    .await?;
-    Ok(see_other(format!(
-        "{}/desk/account?done=totp",
-        lang.prefix()
-    )))
+    .await
 }
 
 /// A new API token of the officer's own, for the configured days, shown once.
@@ -154,14 +148,19 @@ pub async fn revoke_token(
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.revoke_own_token(&id)
-    })
-    .await?;
-    Ok(see_other(format!(
-        "{}/desk/account?done=token_revoked",
-        lang.prefix()
-    )))
+    account_action(
+        &state,
+        lang,
+        &form.session,
+        done(lang, "token_revoked"),
+        move |a| a.revoke_own_token(&id),
+    )
+    .await
+}
+
+/// The account page with a confirmation.
+fn done(lang: PageLang, what: &str) -> String {
+    format!("{}/desk/account?done={what}", lang.prefix())
 }
 
 fn new_enrolment(

@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::extractors::{DeskForm, DeskSession};
-use super::page::{desk_context, run_accounts, see_other};
+use super::page::{account_action, desk_context, run_accounts};
 use crate::desk::accounts::{AUDIT_PAGE, AuditFilter};
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
@@ -64,11 +64,14 @@ pub async fn remove(
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
     let name = path.into_inner();
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.remove_officer(&name)
-    })
-    .await?;
-    Ok(done(lang, "removed"))
+    account_action(
+        &state,
+        lang,
+        &form.session,
+        done(lang, "removed"),
+        move |a| a.remove_officer(&name),
+    )
+    .await
 }
 
 pub async fn reset_password(
@@ -100,14 +103,15 @@ pub async fn reset_totp(
 ) -> Result<HttpResponse, PageError> {
     let name = path.into_inner();
     let of = name.clone();
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.reset_totp(&of)
+    let then = done(lang, "totp_reset");
+    let answer = account_action(&state, lang, &form.session, then, move |a| {
+        a.reset_totp(&of)
     })
     .await?;
     state
         .officer_sessions
         .remove_where(|actor| actor.name == name);
-    Ok(done(lang, "totp_reset"))
+    Ok(answer)
 }
 
 pub async fn revoke_token(
@@ -117,11 +121,14 @@ pub async fn revoke_token(
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.revoke_token(&id)
-    })
-    .await?;
-    Ok(done(lang, "token_revoked"))
+    account_action(
+        &state,
+        lang,
+        &form.session,
+        done(lang, "token_revoked"),
+        move |a| a.revoke_token(&id),
+    )
+    .await
 }
 
 pub async fn end_session(
@@ -138,11 +145,14 @@ pub async fn end_session(
     let Some(ended) = state.officer_sessions.end_by_id(&id) else {
         return Err(state.fail(lang, Failure::NotFound));
     };
-    run_accounts(&state, lang, &form.session, move |accounts| {
-        accounts.session_ended(&ended.name)
-    })
-    .await?;
-    Ok(done(lang, "session_ended"))
+    account_action(
+        &state,
+        lang,
+        &form.session,
+        done(lang, "session_ended"),
+        move |a| a.session_ended(&ended.name),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -199,8 +209,9 @@ pub async fn audit(
         .page(StatusCode::OK, "desk_audit.html", &ctx))
 }
 
-fn done(lang: PageLang, what: &str) -> HttpResponse {
-    see_other(format!("{}/desk/admin?done={what}", lang.prefix()))
+/// The admin page with a confirmation.
+fn done(lang: PageLang, what: &str) -> String {
+    format!("{}/desk/admin?done={what}", lang.prefix())
 }
 
 /// The admin page; `shown`: an officer's name with the temporary password made for them just

@@ -59,6 +59,18 @@ pub async fn run_accounts<T: Send + 'static>(
     .map_err(|e| page_error(state, lang, e))
 }
 
+/// Account work for a form, then a 303 to `then` (a page with its confirmation).
+pub async fn account_action(
+    state: &web::Data<AppState>,
+    lang: PageLang,
+    session: &DeskSession,
+    then: String,
+    work: impl FnOnce(&Accounts<'_>) -> Result<(), DeskError> + Send + 'static,
+) -> Result<HttpResponse, PageError> {
+    run_accounts(state, lang, session, work).await?;
+    Ok(see_other(then))
+}
+
 /// The context every desk page starts from.
 pub fn desk_context(
     state: &AppState,
