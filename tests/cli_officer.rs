@@ -290,3 +290,67 @@ fn a_token_works_for_its_days_and_no_longer() {
     );
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
 }
+
+/// Issue 12: the first admin is made on the command line; the audit entry says so, in the form
+/// `audit verify` looks for, and `officer list` shows the role.
+#[test]
+fn officer_add_admin_makes_an_admin_and_audits_it() {
+    let data = tempfile::tempdir().unwrap();
+    let config = desks_config(data.path());
+    let added = officer(
+        data.path(),
+        &[
+            "add",
+            "--desk",
+            "ap",
+            "--name",
+            "a.bakker",
+            "--password-stdin",
+            "--admin",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(stdout(&added).contains("a.bakker added to desk ap, admin"));
+    assert!(
+        officers(data.path())
+            .get("a.bakker")
+            .unwrap()
+            .unwrap()
+            .admin
+    );
+    assert!(add_j_devries(data.path()).status.success());
+    assert!(
+        !officers(data.path())
+            .get("j.devries")
+            .unwrap()
+            .unwrap()
+            .admin
+    );
+    let log = meldpunt::audit::AuditLog::open(data.path()).unwrap();
+    let details: Vec<String> = log
+        .entries()
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.detail)
+        .collect();
+    assert_eq!(
+        details,
+        ["a.bakker at desk ap, admin", "j.devries at desk ap"]
+    );
+    let listed = stdout(&officer(data.path(), &["list"], None));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("a.bakker") && l.contains("admin")),
+        "{listed}"
+    );
+    assert!(
+        !listed
+            .lines()
+            .any(|l| l.starts_with("j.devries") && l.contains("admin")),
+        "{listed}"
+    );
+}
