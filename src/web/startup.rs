@@ -24,7 +24,7 @@ use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
 use crate::web::state::AppState;
-use crate::web::{Templates, bounds, headers, origin, render, trace};
+use crate::web::{Templates, bounds, headers, methods, origin, render, trace};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -174,7 +174,7 @@ impl Application {
                     headers::security_headers(onion.clone(), req, next)
                 }))
                 .wrap(from_fn(trace::reporter_span))
-                .route("/static/style.css", web::get().to(stylesheet))
+                .service(methods::page("/static/style.css").get(stylesheet))
                 .configure(reporter::routes)
                 .service(web::scope("/en").configure(reporter::routes))
                 .service(web::scope("/nl").configure(reporter::routes))
@@ -202,7 +202,7 @@ impl Application {
                     headers::security_headers(onion.clone(), req, next)
                 }))
                 .wrap(from_fn(trace::desk_span))
-                .route("/static/style.css", web::get().to(stylesheet))
+                .service(methods::page("/static/style.css").get(stylesheet))
                 .service(web::scope("/desk/api/v1").configure(desk_area::api::routes))
                 .service(web::scope("/desk").configure(desk_area::routes))
                 .service(web::scope("/en/desk").configure(desk_area::routes))

@@ -16,26 +16,22 @@ use actix_web::web;
 
 use report::{actions, deletion, download};
 
-/// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`.
+use crate::web::methods::page;
+
+/// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`. Each path once, with all its
+/// methods ([`crate::web::methods`]).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(login::form))
-        .route("/login", web::post().to(login::post))
-        .route("/logout", web::post().to(login::logout))
-        .route("/", web::get().to(inbox::page))
-        .route("", web::get().to(inbox::page))
-        .route("/reports/{id}", web::get().to(report::page))
-        .route("/reports/{id}/bundle", web::get().to(download::bundle))
-        .route("/reports/{id}/reply", web::post().to(actions::reply))
-        .route(
-            "/reports/{id}/reply-sealed",
-            web::post().to(actions::reply_sealed),
-        )
-        .route("/reports/{id}/status", web::post().to(actions::status))
-        .route("/reports/{id}/extend", web::post().to(actions::extend))
-        .route("/reports/{id}/transfer", web::post().to(actions::transfer))
-        .route(
-            "/reports/{id}/take-back",
-            web::post().to(actions::take_back),
-        )
-        .route("/reports/{id}/delete", web::post().to(deletion::delete));
+    cfg.service(page("/login").get(login::form).post(login::post))
+        .service(page("/logout").post(login::logout))
+        .service(page("/").get(inbox::page))
+        .service(page("").get(inbox::page))
+        .service(page("/reports/{id}").get(report::page))
+        .service(page("/reports/{id}/bundle").get(download::bundle))
+        .service(page("/reports/{id}/reply").post(actions::reply))
+        .service(page("/reports/{id}/reply-sealed").post(actions::reply_sealed))
+        .service(page("/reports/{id}/status").post(actions::status))
+        .service(page("/reports/{id}/extend").post(actions::extend))
+        .service(page("/reports/{id}/transfer").post(actions::transfer))
+        .service(page("/reports/{id}/take-back").post(actions::take_back))
+        .service(page("/reports/{id}/delete").post(deletion::delete));
 }
