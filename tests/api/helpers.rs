@@ -45,6 +45,7 @@ fn init_logging() {
         // character it reads) is left out.
         meldpunt::telemetry::init(
             "trace,html5ever=off,selectors=off,reqwest=off,hyper_util=off",
+            meldpunt::telemetry::Output::default(),
             move || capture.clone(),
         );
     });
