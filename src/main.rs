@@ -14,15 +14,22 @@ fn main() -> ExitCode {
     // Before anything is created: what any library makes for us is private too.
     meldpunt::private::restrict_umask();
     let cli = Cli::parse();
+    let output = match telemetry::Output::from_env() {
+        Ok(output) => output,
+        Err(why) => return fail(telemetry::Output::default(), CommandError::refused(why)),
+    };
     let filter = std::env::var("MELDPUNT_LOG").unwrap_or_else(|_| telemetry::DEFAULT_FILTER.into());
-    telemetry::init(&filter, std::io::stderr);
+    telemetry::init(&filter, output, std::io::stderr);
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("meldpunt: {e}");
-            ExitCode::from(e.exit_code())
-        }
+        Err(e) => fail(output, e),
     }
+}
+
+/// The message, in the log's format, and the exit code.
+fn fail(output: telemetry::Output, e: CommandError) -> ExitCode {
+    output.fatal(&e.to_string());
+    ExitCode::from(e.exit_code())
 }
 
 fn run(command: Command) -> CommandResult {
@@ -88,9 +95,7 @@ fn serve(overrides: Overrides) -> CommandResult {
     actix_web::rt::System::new()
         .block_on(async move {
             let app = Application::build(settings)?;
-            tracing::info!(port = app.port(), desk_port = app.desk_port(), "listening");
-            eprintln!("meldpunt: desk listening on port {}", app.desk_port());
-            eprintln!("meldpunt: listening on port {}", app.port());
+            // It says "listening" (with the addresses) and, after a clean stop, "stopped".
             app.run_until_stopped()
                 .await
                 .map_err(meldpunt::web::startup::StartError::Run)

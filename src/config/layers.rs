@@ -22,7 +22,13 @@ use crate::domain::Lang;
 
 /// `MELDPUNT_…` variables that are not settings (read elsewhere: logging, tests, benchmarks),
 /// named as figment sees them: lower case, without the prefix.
-pub const NOT_SETTINGS: &[&str] = &["log", "screenshots", "crash_kills", "crash_seed"];
+pub const NOT_SETTINGS: &[&str] = &[
+    "log",
+    "log_format",
+    "screenshots",
+    "crash_kills",
+    "crash_seed",
+];
 
 /// The configuration as the layers give it, before desks are checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod form;
 pub mod headers;
 pub mod i18n;
+pub mod methods;
 pub mod origin;
 pub mod render;
 pub mod reporter;

@@ -7,7 +7,7 @@
 //! authorisation. Tests bind port 0 and read the real ports from [`Application::port`] and
 //! [`Application::desk_port`].
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_web::dev::Server;
@@ -24,7 +24,7 @@ use crate::store::{StartedWith, Store};
 use crate::web::desk as desk_area;
 use crate::web::reporter;
 use crate::web::state::AppState;
-use crate::web::{Templates, bounds, headers, origin, render, trace};
+use crate::web::{Templates, bounds, headers, methods, origin, render, trace};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -44,7 +44,7 @@ pub enum StartError {
     Run(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
-        addr: std::net::SocketAddr,
+        addr: SocketAddr,
         source: std::io::Error,
     },
 }
@@ -52,8 +52,9 @@ pub enum StartError {
 pub struct Application {
     /// Held while the service runs: one service per data folder (the admin commands need none).
     _serving: std::fs::File,
-    port: u16,
-    desk_port: u16,
+    /// Where the two doors listen: the server's own addresses, never a visitor's.
+    listen: SocketAddr,
+    desk_listen: SocketAddr,
     server: Server,
     desk_server: Server,
     state: web::Data<AppState>,
@@ -72,12 +73,13 @@ impl Handle {
     }
 }
 
-/// Binds `addr`, returning the listener and the port it got.
-fn bind(addr: std::net::SocketAddr) -> Result<(TcpListener, u16), StartError> {
+/// Binds `addr`, returning the listener and the address it got (the port, when `addr` asked for
+/// port 0).
+fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
     let failed = |source| StartError::Bind { addr, source };
     let listener = TcpListener::bind(addr).map_err(failed)?;
-    let port = listener.local_addr().map_err(failed)?.port();
-    Ok((listener, port))
+    let bound = listener.local_addr().map_err(failed)?;
+    Ok((listener, bound))
 }
 
 impl Application {
@@ -138,8 +140,8 @@ impl Application {
             data.join("demo-keys"),
             data.clone(),
         ]);
-        let (listener, port) = bind(settings.listen)?;
-        let (desk_listener, desk_port) = bind(settings.desk_listen)?;
+        let (listener, listen) = bind(settings.listen)?;
+        let (desk_listener, desk_listen) = bind(settings.desk_listen)?;
         let onion = settings.onion_address.clone();
         let desks: Arc<[crate::config::DeskSettings]> = settings.desks.clone().into();
         let upload_slots = bounds::UploadSlots::new(settings.connections.uploads);
@@ -174,7 +176,7 @@ impl Application {
                     headers::security_headers(onion.clone(), req, next)
                 }))
                 .wrap(from_fn(trace::reporter_span))
-                .route("/static/style.css", web::get().to(stylesheet))
+                .service(methods::page("/static/style.css").get(stylesheet))
                 .configure(reporter::routes)
                 .service(web::scope("/en").configure(reporter::routes))
                 .service(web::scope("/nl").configure(reporter::routes))
@@ -187,7 +189,7 @@ impl Application {
         .disable_signals()
         .listen(listener)
         .map_err(|source| StartError::Bind {
-            addr: std::net::SocketAddr::from(([0, 0, 0, 0], port)),
+            addr: listen,
             source,
         })?
         .run();
@@ -202,7 +204,7 @@ impl Application {
                     headers::security_headers(onion.clone(), req, next)
                 }))
                 .wrap(from_fn(trace::desk_span))
-                .route("/static/style.css", web::get().to(stylesheet))
+                .service(methods::page("/static/style.css").get(stylesheet))
                 .service(web::scope("/desk/api/v1").configure(desk_area::api::routes))
                 .service(web::scope("/desk").configure(desk_area::routes))
                 .service(web::scope("/en/desk").configure(desk_area::routes))
@@ -215,14 +217,14 @@ impl Application {
         .disable_signals()
         .listen(desk_listener)
         .map_err(|source| StartError::Bind {
-            addr: std::net::SocketAddr::from(([0, 0, 0, 0], desk_port)),
+            addr: desk_listen,
             source,
         })?
         .run();
         Ok(Application {
             _serving: serving,
-            port,
-            desk_port,
+            listen,
+            desk_listen,
             server,
             desk_server,
             state,
@@ -230,11 +232,11 @@ impl Application {
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.listen.port()
     }
 
     pub fn desk_port(&self) -> u16 {
-        self.desk_port
+        self.desk_listen.port()
     }
 
     /// A handle that stops both listeners (tests restart on the same data folder with it).
@@ -250,7 +252,16 @@ impl Application {
         self.state.clone()
     }
 
+    /// Serves until a signal or a [`Handle`] stops both doors. The log says when it starts, with
+    /// the version and the addresses (scripts and tests read the ports from it), and when it has
+    /// stopped.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(
+            version = %env!("CARGO_PKG_VERSION"),
+            listen = %self.listen,
+            desk_listen = %self.desk_listen,
+            "listening"
+        );
         let state = self.state.clone();
         actix_web::rt::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -286,19 +297,20 @@ impl Application {
         // itself); a handle does the same in tests.
         let handle = self.handle();
         actix_web::rt::spawn(async move {
-            stop_signal().await;
-            tracing::info!("stopping");
+            let signal = stop_signal().await;
+            tracing::info!(signal, "stopping");
             handle.stop(true).await;
         });
         // Both run until stopped; either failing stops the service.
-        futures_util::future::try_join(self.server, self.desk_server)
-            .await
-            .map(|_| ())
+        futures_util::future::try_join(self.server, self.desk_server).await?;
+        tracing::info!("stopped");
+        Ok(())
     }
 }
 
-/// Waits for SIGTERM or SIGINT (forever, if they cannot be watched: a handle still stops).
-async fn stop_signal() {
+/// Waits for SIGTERM or SIGINT and names it (forever, if they cannot be watched: a handle still
+/// stops).
+async fn stop_signal() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
     match (
         signal(SignalKind::terminate()),
@@ -306,8 +318,8 @@ async fn stop_signal() {
     ) {
         (Ok(mut term), Ok(mut int)) => {
             tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
             }
         }
         _ => std::future::pending().await,

@@ -57,13 +57,7 @@ async fn no_cookie_is_set_before_a_receipt_is_entered() {
     let form = reqwest::multipart::Form::new()
         .text("desk", "ap")
         .text("message", "tip");
-    let response = app
-        .client
-        .post(app.url("/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_multipart("/submit", form).await;
     assert!(response.headers().get("set-cookie").is_none());
 }
 

@@ -45,6 +45,7 @@ fn init_logging() {
         // character it reads) is left out.
         meldpunt::telemetry::init(
             "trace,html5ever=off,selectors=off,reqwest=off,hyper_util=off",
+            meldpunt::telemetry::Output::default(),
             move || capture.clone(),
         );
     });
@@ -159,14 +160,18 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Posts `form` to `path` as multipart, and returns the answer as it is (no redirect followed).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        let request = self.client.post(self.url(path)).multipart(form);
+        request.send().await.unwrap()
+    }
+
     pub async fn submit_form(&self, form: reqwest::multipart::Form) -> Submitted {
-        let response = self
-            .client
-            .post(self.url("/submit"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let response = self.post_multipart("/submit", form).await;
         let response = self.follow(response).await;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();

@@ -19,6 +19,7 @@ mod headers;
 mod helpers;
 mod hostile_age;
 mod logs;
+mod methods;
 mod officer_deletion;
 mod offline;
 mod padding;

@@ -115,6 +115,33 @@ pub fn spawn(data: &Path, env: &[(&str, &str)]) -> Server {
     spawn_serve(&[], data, None, env)
 }
 
+/// Like [`spawn`], as systemd starts it with its standard error on the journal: `JOURNAL_STREAM`
+/// names the pipe the test reads (its device and inode), as it names journald's socket there.
+pub fn spawn_under_journal(data: &Path, env: &[(&str, &str)]) -> Server {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let writer = std::fs::File::from(std::os::fd::OwnedFd::from(writer));
+    let meta = writer.metadata().expect("the pipe's inode");
+    let stream = {
+        use std::os::unix::fs::MetadataExt;
+        format!("{}:{}", meta.dev(), meta.ino())
+    };
+    let mut command = meldpunt();
+    command
+        .arg("serve")
+        .arg("--data")
+        .arg(data)
+        .args(FREE_PORTS)
+        .env("MELDPUNT_LOG", "debug")
+        .env("JOURNAL_STREAM", stream)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(writer);
+    let process = ChildGuard::spawn(&mut command);
+    // The child has its copy; ours goes with `command`, so the reader sees the end with the child.
+    drop(command);
+    server(process, reader, false)
+}
+
 fn spawn_serve(
     wrapper: &[&str],
     data: &Path,
@@ -144,6 +171,15 @@ fn spawn_serve(
             .stderr(Stdio::piped()),
     );
     let stderr = process.stderr.take().expect("a stderr pipe");
+    server(process, stderr, !wrapper.is_empty())
+}
+
+/// A started server whose standard error is read, line by line, from `stderr`.
+fn server(
+    process: ChildGuard,
+    stderr: impl std::io::Read + Send + 'static,
+    wrapped: bool,
+) -> Server {
     let (tx, log) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -154,7 +190,7 @@ fn spawn_serve(
     Server {
         process,
         meldpunt,
-        wrapped: !wrapper.is_empty(),
+        wrapped,
         port: 0,
         desk_port: 0,
         log,
@@ -162,7 +198,8 @@ fn spawn_serve(
 }
 
 impl Server {
-    /// Waits for the "listening on port N" line; on failure returns the log lines seen.
+    /// Waits for the start line ("listening", with both addresses); on failure returns the log
+    /// lines seen.
     pub fn wait_ready(&mut self, timeout: Duration) -> Result<u16, Vec<String>> {
         let deadline = std::time::Instant::now() + timeout;
         let mut seen = Vec::new();
@@ -171,11 +208,8 @@ impl Server {
             let Ok(line) = self.log.recv_timeout(left) else {
                 return Err(seen);
             };
-            if let Some(port) = line.strip_prefix("meldpunt: desk listening on port ") {
-                self.desk_port = port.trim().parse().expect("a port number");
-            }
-            if let Some(port) = line.strip_prefix("meldpunt: listening on port ") {
-                self.port = port.trim().parse().expect("a port number");
+            if let Some((port, desk_port)) = listening(&line) {
+                (self.port, self.desk_port) = (port, desk_port);
                 if self.wrapped {
                     self.meldpunt = *descendants(self.process.id())
                         .first()
@@ -222,4 +256,33 @@ impl Server {
         assert!(status.is_some(), "the server did not stop on SIGTERM");
         self.log.try_iter().collect()
     }
+}
+
+/// The ports of the start line, in any log format: `… listening … listen=ADDR desk_listen=ADDR`,
+/// or a JSON object whose `fields` say so, either perhaps after a journal priority (`<6>`).
+pub fn listening(line: &str) -> Option<(u16, u16)> {
+    let line = line.trim_start_matches(|c: char| c == '<' || c == '>' || c.is_ascii_digit());
+    let port = |addr: &str| addr.parse::<std::net::SocketAddr>().ok().map(|a| a.port());
+    if line.starts_with('{') {
+        let object: serde_json::Value = serde_json::from_str(line).ok()?;
+        let fields = &object["fields"];
+        if fields["message"] != "listening" {
+            return None;
+        }
+        return Some((
+            port(fields["listen"].as_str()?)?,
+            port(fields["desk_listen"].as_str()?)?,
+        ));
+    }
+    let mut words = line.split_whitespace();
+    words.find(|w| *w == "listening")?;
+    let (mut listen, mut desk) = (None, None);
+    for word in words {
+        if let Some(addr) = word.strip_prefix("listen=") {
+            listen = port(addr);
+        } else if let Some(addr) = word.strip_prefix("desk_listen=") {
+            desk = port(addr);
+        }
+    }
+    Some((listen?, desk?))
 }

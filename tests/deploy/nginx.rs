@@ -23,7 +23,6 @@ fn nginx_config_passes_nginx_t() {
     for line in [
         "proxy_request_buffering off;",
         "proxy_buffering off;",
-        "client_max_body_size 500m;",
         "proxy_pass http://127.0.0.1:8080;",
         "proxy_set_header Host $host;",
         "proxy_http_version 1.1;",

@@ -2,22 +2,38 @@
 
 use crate::common::binary::{meldpunt, meldpunt_serve, run};
 
-#[test]
-fn an_unknown_meldpunt_variable_stops_the_start_naming_it_and_changes_nothing() {
+/// Starts `meldpunt serve` with one variable set, which must stop the start (exit 2) before a
+/// data folder is made; returns what it said.
+fn refused_with(variable: &str, value: &str) -> String {
     let data = tempfile::tempdir().unwrap();
     let folder = data.path().join("data");
     let output = run(
         meldpunt_serve()
             .arg("--data")
             .arg(&folder)
-            .env("MELDPUNT_LIMITS__FILEZ", "3"),
+            .env(variable, value),
         None,
     );
     let said = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(!folder.exists(), "no data folder was made");
+    said
+}
+
+#[test]
+fn an_unknown_meldpunt_variable_stops_the_start_naming_it_and_changes_nothing() {
+    let said = refused_with("MELDPUNT_LIMITS__FILEZ", "3");
     assert!(said.to_lowercase().contains("filez"), "{said}");
     assert!(said.contains("MELDPUNT_"), "{said}");
-    assert!(!folder.exists(), "no data folder was made");
+}
+
+/// Issue 12, part 5: `MELDPUNT_LOG_FORMAT` is read by the logging, not refused as an unknown
+/// setting — but a format it does not know stops the start.
+#[test]
+fn an_unknown_log_format_stops_the_start_naming_the_variable() {
+    let said = refused_with("MELDPUNT_LOG_FORMAT", "xml");
+    assert!(said.contains("MELDPUNT_LOG_FORMAT"), "{said}");
+    assert!(said.contains("json"), "what it takes: {said}");
 }
 
 #[test]

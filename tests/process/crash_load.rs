@@ -20,7 +20,7 @@ use clients::Shared;
 use ledger::Ledger;
 use payload::Rng;
 
-use crate::common::binary::{Server, spawn};
+use crate::common::binary::{Server, listening, spawn};
 
 const REPORTERS: u64 = 16;
 /// The log-in floor only slows the test down; its timing is not what is tested here.
@@ -37,10 +37,7 @@ struct Kills {
 impl Kills {
     /// Counts a kill of a starting server by what it had said before it died.
     fn count_start_up(&mut self, log: &[String]) {
-        if log
-            .iter()
-            .any(|l| l.starts_with("meldpunt: listening on port"))
-        {
+        if log.iter().any(|l| listening(l).is_some()) {
             self.just_after_start_up += 1;
         } else {
             self.during_start_up += 1;

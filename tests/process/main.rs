@@ -14,5 +14,6 @@ mod crash_load;
 mod durability;
 mod file_modes;
 mod full_disk;
+mod log_formats;
 mod no_plaintext;
 mod plugin;

@@ -18,61 +18,36 @@ use actix_web::web;
 
 use report::{actions, deletion, download};
 
-/// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`.
+use crate::web::methods::page;
+
+/// The desk pages; mounted at `/desk`, `/en/desk` and `/nl/desk`. Each path once, with all its
+/// methods ([`crate::web::methods`]).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(login::form))
-        .route("/login", web::post().to(login::post))
-        .route("/logout", web::post().to(login::logout))
-        .route("/", web::get().to(inbox::page))
-        .route("", web::get().to(inbox::page))
-        .route("/reports/{id}", web::get().to(report::page))
-        .route("/reports/{id}/bundle", web::get().to(download::bundle))
-        .route("/reports/{id}/reply", web::post().to(actions::reply))
-        .route(
-            "/reports/{id}/reply-sealed",
-            web::post().to(actions::reply_sealed),
-        )
-        .route("/reports/{id}/status", web::post().to(actions::status))
-        .route("/reports/{id}/extend", web::post().to(actions::extend))
-        .route("/reports/{id}/transfer", web::post().to(actions::transfer))
-        .route(
-            "/reports/{id}/take-back",
-            web::post().to(actions::take_back),
-        )
-        .route("/reports/{id}/delete", web::post().to(deletion::delete))
-        .route("/account", web::get().to(account::page))
-        .route("/account/password", web::post().to(account::password))
-        .route("/account/totp", web::post().to(account::totp))
-        .route(
-            "/account/totp/confirm",
-            web::post().to(account::totp_confirm),
-        )
-        .route("/account/tokens", web::post().to(account::create_token))
-        .route(
-            "/account/tokens/{id}/revoke",
-            web::post().to(account::revoke_token),
-        )
-        .route("/admin", web::get().to(admin::page))
-        .route("/admin/audit", web::get().to(admin::audit))
-        .route("/admin/officers", web::post().to(admin::add))
-        .route(
-            "/admin/officers/{name}/remove",
-            web::post().to(admin::remove),
-        )
-        .route(
-            "/admin/officers/{name}/reset-password",
-            web::post().to(admin::reset_password),
-        )
-        .route(
-            "/admin/officers/{name}/reset-totp",
-            web::post().to(admin::reset_totp),
-        )
-        .route(
-            "/admin/tokens/{id}/revoke",
-            web::post().to(admin::revoke_token),
-        )
-        .route(
-            "/admin/sessions/{id}/end",
-            web::post().to(admin::end_session),
-        );
+    cfg.service(page("/login").get(login::form).post(login::post))
+        .service(page("/logout").post(login::logout))
+        .service(page("/").get(inbox::page))
+        .service(page("").get(inbox::page))
+        .service(page("/reports/{id}").get(report::page))
+        .service(page("/reports/{id}/bundle").get(download::bundle))
+        .service(page("/reports/{id}/reply").post(actions::reply))
+        .service(page("/reports/{id}/reply-sealed").post(actions::reply_sealed))
+        .service(page("/reports/{id}/status").post(actions::status))
+        .service(page("/reports/{id}/extend").post(actions::extend))
+        .service(page("/reports/{id}/transfer").post(actions::transfer))
+        .service(page("/reports/{id}/take-back").post(actions::take_back))
+        .service(page("/reports/{id}/delete").post(deletion::delete))
+        .service(page("/account").get(account::page))
+        .service(page("/account/password").post(account::password))
+        .service(page("/account/totp").post(account::totp))
+        .service(page("/account/totp/confirm").post(account::totp_confirm))
+        .service(page("/account/tokens").post(account::create_token))
+        .service(page("/account/tokens/{id}/revoke").post(account::revoke_token))
+        .service(page("/admin").get(admin::page))
+        .service(page("/admin/audit").get(admin::audit))
+        .service(page("/admin/officers").post(admin::add))
+        .service(page("/admin/officers/{name}/remove").post(admin::remove))
+        .service(page("/admin/officers/{name}/reset-password").post(admin::reset_password))
+        .service(page("/admin/officers/{name}/reset-totp").post(admin::reset_totp))
+        .service(page("/admin/tokens/{id}/revoke").post(admin::revoke_token))
+        .service(page("/admin/sessions/{id}/end").post(admin::end_session));
 }

@@ -16,6 +16,31 @@ pub struct ApiError {
     pub error: String,
 }
 
+/// The error body the API moves to, a code for scripts and a message for people:
+/// `{"error": {"code": "…", "message": "…"}}`. Only a wrong method answers with it so far.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodedError {
+    pub error: Coded,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Coded {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// 405: the path is there, but takes only the methods in `allow` (also sent as `Allow`).
+pub fn method_not_allowed(allow: &str) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, allow))
+        .json(CodedError {
+            error: Coded {
+                code: "method_not_allowed",
+                message: format!("this path takes {allow} only"),
+            },
+        })
+}
+
 /// What the API answers on failure.
 #[derive(Debug)]
 pub struct ApiFailure(StatusCode, String);

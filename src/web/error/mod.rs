@@ -8,6 +8,7 @@ pub use json::{ApiError, ApiFailure};
 use std::fmt;
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use super::i18n::{self, PageLang};
@@ -36,6 +37,8 @@ pub enum Failure {
     SetUpFirst,
     /// Another site's page made the browser post here ([`super::origin`]).
     CrossSite,
+    /// The path is there, but not for this method; the methods it takes, for `Allow`.
+    MethodNotAllowed(String),
     /// Anything else; the cause goes to the log under an operation id.
     Internal(String),
 }
@@ -87,6 +90,7 @@ impl Failure {
             Failure::Busy | Failure::TryAgain(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             Failure::NotFound => StatusCode::NOT_FOUND,
+            Failure::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Failure::CrossSite => StatusCode::FORBIDDEN,
             Failure::SessionExpired => StatusCode::UNAUTHORIZED,
             Failure::SetUpFirst => StatusCode::SEE_OTHER,
@@ -109,6 +113,7 @@ impl Failure {
             Failure::DiskFull => (t("err_disk_full_title"), t("err_disk_full")),
             Failure::NotFound => (t("err_not_found_title"), t("err_not_found")),
             Failure::CrossSite => (t("err_cross_site_title"), t("err_cross_site")),
+            Failure::MethodNotAllowed(_) => (t("err_method_title"), t("err_method")),
             Failure::SessionExpired => (t("err_session_title"), t("err_session")),
             Failure::SetUpFirst => (t("account_setup_title"), t("account_setup_text")),
             Failure::Internal(_) => (t("err_internal_title"), t("err_internal")),
@@ -130,6 +135,27 @@ impl ResponseError for PageError {
                 ))
                 .finish();
         }
+        let mut response = self.render();
+        let headers = response.headers_mut();
+        match &self.failure {
+            Failure::Busy | Failure::TryAgain(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            Failure::MethodNotAllowed(allow) => {
+                // Method names only (see `web::methods`), so always a valid value.
+                if let Ok(allow) = HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, allow);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl PageError {
+    /// The message page, or plain text where no templates are at hand.
+    fn render(&self) -> HttpResponse {
         let lang = self.lang.lang;
         let (title, mut text) = self.failure.words(lang);
         if let Failure::Internal(cause) = &self.failure {
@@ -156,14 +182,7 @@ impl ResponseError for PageError {
         ctx.insert("text", &text);
         ctx.insert("is_error", &true);
         ctx.insert("desk_area", &false);
-        let mut response = templates.page(self.status_code(), "message.html", &ctx);
-        if matches!(self.failure, Failure::Busy | Failure::TryAgain(_)) {
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("60"),
-            );
-        }
-        response
+        templates.page(self.status_code(), "message.html", &ctx)
     }
 }
 

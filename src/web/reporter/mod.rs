@@ -21,26 +21,23 @@ pub mod view;
 
 use actix_web::{HttpResponse, web};
 
+use crate::web::methods::page;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
-/// The reporter routes; mounted at `/`, `/en` and `/nl`.
+/// The reporter routes; mounted at `/`, `/en` and `/nl`. Each path once, with all its methods
+/// ([`crate::web::methods`]): `HEAD` wherever `GET`, 405 for the rest.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::page))
-        .route("", web::get().to(home::page))
-        .route("/guide", web::get().to(guide::page))
-        .route("/submit", web::get().to(submit::form))
-        .route("/submit", web::post().to(submit::post))
-        .route("/receipt", web::get().to(receipt::page))
-        .route("/followup", web::get().to(followup::form))
-        .route("/followup", web::post().to(followup::post))
-        .route("/thread", web::get().to(thread::page))
-        .route("/thread/message", web::post().to(thread::post_message))
-        .route(
-            "/thread/delete-replies",
-            web::post().to(thread::delete_replies),
-        )
-        .route("/logout", web::post().to(thread::logout));
+    cfg.service(page("/").get(home::page))
+        .service(page("").get(home::page))
+        .service(page("/guide").get(guide::page))
+        .service(page("/submit").get(submit::form).post(submit::post))
+        .service(page("/receipt").get(receipt::page))
+        .service(page("/followup").get(followup::form).post(followup::post))
+        .service(page("/thread").get(thread::page))
+        .service(page("/thread/message").post(thread::post_message))
+        .service(page("/thread/delete-replies").post(thread::delete_replies))
+        .service(page("/logout").post(thread::logout));
 }
 
 /// Anything else: a 404 page in the reporter's language.

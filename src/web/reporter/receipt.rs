@@ -1,8 +1,11 @@
 //! `GET /receipt?t=TOKEN`: the receipt of a tip just stored, shown once ([`super::once`]). Any
 //! later visit — a reload, the back button, the same form sent again, a made-up token — gets the
 //! notice that the receipt was shown once and the tip was stored, and files nothing.
+//!
+//! A `HEAD` gets that notice's headers and leaves the receipt where it is: the one showing is
+//! for the reporter's browser, not for a tool that looked at the address first.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -28,7 +31,7 @@ pub async fn page(
     let held = query
         .t
         .as_deref()
-        .filter(|t| once::well_formed(t))
+        .filter(|t| once::well_formed(t) && req.method() != Method::HEAD)
         .and_then(|t| state.once.take(t));
     match held {
         Some(held) => show(&state, &req, lang, &held.code, &held.desk),

@@ -16,22 +16,24 @@ pub mod writes;
 use actix_web::{HttpResponse, web};
 
 use crate::web::error::ApiError;
+use crate::web::methods::api;
 
-/// The API routes, mounted at `/desk/api/v1`.
+/// The API routes, mounted at `/desk/api/v1`. Each path once, with all its methods (a wrong one
+/// answers 405 in JSON, [`crate::web::methods`]); an unknown path 404 in JSON.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/reports", web::get().to(reads::list))
-        .route("/reports/{id}", web::get().to(reads::one))
-        .route("/reports/{id}", web::delete().to(deletion::report))
-        .route(
-            "/reports/{id}/items/{item}",
-            web::delete().to(deletion::item),
+    cfg.service(api("/reports").get(reads::list))
+        .service(
+            api("/reports/{id}")
+                .get(reads::one)
+                .delete(deletion::report),
         )
-        .route("/reports/{id}/bundle", web::get().to(reads::bundle))
-        .route("/reports/{id}/replies", web::post().to(writes::reply))
-        .route("/reports/{id}/status", web::post().to(writes::status))
-        .route("/reports/{id}/transfer", web::post().to(writes::transfer))
-        .route("/reports/{id}/take-back", web::post().to(writes::take_back))
-        .route("/openapi.json", web::get().to(openapi::document))
+        .service(api("/reports/{id}/items/{item}").delete(deletion::item))
+        .service(api("/reports/{id}/bundle").get(reads::bundle))
+        .service(api("/reports/{id}/replies").post(writes::reply))
+        .service(api("/reports/{id}/status").post(writes::status))
+        .service(api("/reports/{id}/transfer").post(writes::transfer))
+        .service(api("/reports/{id}/take-back").post(writes::take_back))
+        .service(api("/openapi.json").get(openapi::document))
         .default_service(web::to(|| async {
             HttpResponse::NotFound().json(ApiError {
                 error: "no such route".into(),
