@@ -30,6 +30,10 @@ pub enum Action {
     Rekey,
     /// A transferred report taken back by the desk that sent it.
     TakeBack,
+    /// An officer's address for the daily digest mail set (`meldpunt officer email`).
+    OfficerMailSet,
+    /// An officer's digest address removed.
+    OfficerMailCleared,
 }
 
 impl Action {
@@ -53,6 +57,8 @@ impl Action {
             Action::Purge => "purge",
             Action::Rekey => "rekey",
             Action::TakeBack => "take_back",
+            Action::OfficerMailSet => "officer_mail_set",
+            Action::OfficerMailCleared => "officer_mail_cleared",
         }
     }
 }

@@ -16,6 +16,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use super::desks::FileDesk;
+use super::notify::NotifySettings;
 use super::sections::{ConnectionSettings, KdfSettings, Limits, SessionSettings};
 use super::{ConfigError, Overrides};
 use crate::domain::Lang;
@@ -42,6 +43,8 @@ pub(super) struct RawConfig {
     pub session: SessionSettings,
     pub kdf: KdfSettings,
     pub followup_floor_ms: u64,
+    /// The daily digest mail; without it nothing is sent.
+    pub notify: Option<NotifySettings>,
     pub desk: Vec<FileDesk>,
 }
 
@@ -59,6 +62,7 @@ impl Default for RawConfig {
             session: SessionSettings::default(),
             kdf: KdfSettings::default(),
             followup_floor_ms: 800,
+            notify: None,
             desk: Vec::new(),
         }
     }

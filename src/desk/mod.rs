@@ -2,6 +2,7 @@
 //! retention — as a web area under `/desk/` and a JSON API under `/desk/api/v1/`.
 
 pub mod deadlines;
+pub mod digest;
 pub mod officers;
 pub mod reply;
 pub mod retention;

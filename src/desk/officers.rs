@@ -10,12 +10,14 @@
 
 mod credentials;
 mod login;
+mod mail;
 mod record;
 #[cfg(test)]
 mod tests;
 mod throttle;
 mod tokens;
 
+pub use mail::MailTo;
 pub use throttle::LoginTotals;
 
 use std::sync::Arc;
@@ -266,6 +268,8 @@ impl Officers {
                 return Ok(false);
             }
             tokens::revoke_all_of(tx, name)?;
+            // The digest address goes too: a later officer of the same name starts without one.
+            mail::forget(tx, name)?;
             Ok(true)
         })
     }

@@ -67,4 +67,15 @@ pub const MIGRATIONS: &[Migration] = &[
     // `desk::officers::throttle`): a row per typed name let a stranger grow the database, with an
     // fsync per failure. The table, and the names typed into it, go.
     "DROP TABLE login_failures;",
+    // 5: officers' addresses for the daily digest mail, in a table of their own (not columns of
+    // `officers`), and per officer the last (local) day a scheduled digest went out, so a restart
+    // or a retry after a failed delivery never sends one officer two on one day.
+    "CREATE TABLE officer_mail (
+         officer TEXT PRIMARY KEY,
+         address TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE digest_sent (
+         officer TEXT PRIMARY KEY,
+         day     INTEGER NOT NULL
+     ) STRICT;",
 ];

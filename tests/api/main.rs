@@ -18,6 +18,7 @@ mod headers;
 mod helpers;
 mod hostile_age;
 mod logs;
+mod notify;
 mod officer_deletion;
 mod offline;
 mod padding;
