@@ -244,6 +244,7 @@ pub enum OfficerCommand {
     Email {
         #[command(flatten)]
         data: DataArg,
+        /// The officer's login name.
         #[arg(long)]
         name: String,
         /// The officer's work mail address.

@@ -50,7 +50,7 @@ pub fn run(command: OfficerCommand) -> CommandResult {
             name,
             address,
             clear: _,
-        } => email::run(&Admin::open(&data.data)?, &name, address.as_deref()),
+        } => email::run(&data.data, &name, address.as_deref()),
     }
 }
 
