@@ -1,4 +1,4 @@
-"""A real SMTP server for the digest tests (tests/api/notify.rs), built on aiosmtpd.
+"""A real SMTP server for the digest tests (tests/common/smtp.rs), built on aiosmtpd.
 
     python3 smtp_sink.py --mode tls|starttls --cert CERT --key KEY --out DIR --user U --password P
 
