@@ -35,15 +35,21 @@ fn config(dir: &Path, sink: &Sink, tls: &str, ca: &Path, mode: &str) -> PathBuf 
     path
 }
 
-fn send_digest(data: &Path, config: &Path) {
-    let out = run(
+/// `meldpunt digest send --data DATA --config CONFIG`.
+fn digest_send(data: &Path, config: &Path) -> std::process::Output {
+    run(
         meldpunt()
             .args(["digest", "send", "--data"])
             .arg(data)
             .arg("--config")
             .arg(config),
         None,
-    );
+    )
+}
+
+/// Sends the digest to both officers, and checks that the relay took both.
+fn send_digest(data: &Path, config: &Path) {
+    let out = digest_send(data, config);
     assert!(
         out.status.success(),
         "digest send: {}",
@@ -200,6 +206,21 @@ async fn a_busy_days_digest_has_the_size_of_an_empty_days_and_names_no_report() 
     let b = body(to(busy_counts, B));
     assert_eq!(count(&b, "new since your last download"), 0, "{b}");
     assert_eq!(count(&b, "acknowledgement overdue"), 0, "{b}");
+
+    // A relay that refuses the login gets nothing, and the command names whom it did not reach.
+    let wrong = std::fs::read_to_string(&plain)
+        .unwrap()
+        .replace(PASSWORD, "not the password");
+    let wrong_file = work.path().join("wrong.toml");
+    std::fs::write(&wrong_file, wrong).unwrap();
+    let refused = digest_send(data, &wrong_file);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("not sent to a.smit") && said.contains("535"),
+        "{said}"
+    );
+    assert_eq!(sink.messages().len(), 8);
 
     // STARTTLS (port 587 style) reaches its server too.
     let starttls = Sink::start(

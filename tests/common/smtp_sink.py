@@ -35,7 +35,8 @@ def main():
             and data.login == args.user.encode()
             and data.password == args.password.encode()
         )
-        return AuthResult(success=good)
+        # handled=False: aiosmtpd answers a refusal itself (535) instead of saying nothing.
+        return AuthResult(success=good, handled=False)
 
     class Sink:
         async def handle_DATA(self, server, session, envelope):
