@@ -134,6 +134,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The officers' daily digest mail ([notify] in the configuration).
+    #[command(subcommand)]
+    Digest(DigestCommand),
     /// Write an encrypted, consistent backup of a data folder, while the service runs.
     #[command(
         long_about = "Write an encrypted, consistent backup of a data folder, while the service runs.\n\nThe backup is one age file encrypted to --recipient (the operator's backup key, made with `meldpunt keygen` and kept off the server): the install salt, both databases (they hold officer password hashes and TOTP secrets), the demo keys if any, and every report's ciphertexts as they are. It is written beside --out and put in place only when whole; an existing --out is never overwritten.",
@@ -241,6 +244,23 @@ pub enum OfficerCommand {
         #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
     },
+    /// Set (or with --clear remove) the address an officer's daily digest mail goes to.
+    #[command(
+        after_help = "Examples:\n  meldpunt officer email --data /var/lib/meldpunt --name j.devries --address j.devries@autoriteitpersoonsgegevens.nl\n  meldpunt officer email --data /var/lib/meldpunt --name j.devries --clear"
+    )]
+    Email {
+        #[command(flatten)]
+        data: DataArg,
+        /// The officer's login name.
+        #[arg(long)]
+        name: String,
+        /// The officer's work mail address.
+        #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+        address: Option<String>,
+        /// Remove the officer's address: no more digests for them.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Revoke an API token by its id (shown by `officer list` and `officer token`).
     #[command(
         after_help = "Example:\n  meldpunt officer revoke --data /var/lib/meldpunt --token-id 3f9a1c2b"
@@ -250,6 +270,22 @@ pub enum OfficerCommand {
         data: DataArg,
         #[arg(long)]
         token_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Send today's digest now to every officer with an address, whatever the hour (to test the
+    /// mail settings); the service's own daily digest still goes out as usual.
+    #[command(
+        after_help = "Example:\n  meldpunt digest send --data /var/lib/meldpunt --config /etc/meldpunt/meldpunt.toml"
+    )]
+    Send {
+        #[command(flatten)]
+        data: DataArg,
+        /// The configuration with the [notify] section and the desks.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
     },
 }
 

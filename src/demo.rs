@@ -61,6 +61,7 @@ pub fn prepare(settings: &mut Settings) -> io::Result<()> {
                 acknowledge_days: 7,
                 feedback_days: 90,
                 retention_days: 365,
+                digest: Default::default(),
             })
         })
         .collect::<io::Result<_>>()?;

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod desk;
 pub mod domain;
 pub mod kdf;
+pub mod notify;
 pub mod offline;
 pub mod passwords;
 pub mod private;

@@ -47,6 +47,7 @@ fn run(command: Command) -> CommandResult {
         }),
         Command::Officer(command) => commands::officer::run(command),
         Command::Audit(command) => commands::audit::run(command),
+        Command::Digest(command) => commands::digest::run(command),
         Command::Backup {
             data,
             out,

@@ -40,6 +40,10 @@ pub enum Action {
     TotpEnrolled,
     /// An admin ended another officer's session.
     SessionEnded,
+    /// An officer's address for the daily digest mail set (`meldpunt officer email`).
+    OfficerMailSet,
+    /// An officer's digest address removed.
+    OfficerMailCleared,
 }
 
 impl Action {
@@ -68,6 +72,8 @@ impl Action {
             Action::PasswordChanged => "password_changed",
             Action::TotpEnrolled => "totp_enrolled",
             Action::SessionEnded => "session_ended",
+            Action::OfficerMailSet => "officer_mail_set",
+            Action::OfficerMailCleared => "officer_mail_cleared",
         }
     }
 }

@@ -250,6 +250,8 @@ fn the_hash_uses_the_same_action_names_as_the_stored_json() {
         Purge,
         Rekey,
         TakeBack,
+        OfficerMailSet,
+        OfficerMailCleared,
     ];
     for action in all {
         let json = serde_json::to_string(&action).unwrap();

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod digest;
 mod error;
 pub mod officer;
 pub mod offline;

@@ -7,6 +7,7 @@
 //! changed on 1 or 2. Secrets printed here (the TOTP enrolment, a new token) go to stdout only,
 //! once; messages go to stderr.
 
+mod email;
 mod qr;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,12 @@ pub fn run(command: OfficerCommand) -> CommandResult {
         OfficerCommand::Remove { data, name } => remove(&data.data, &name),
         OfficerCommand::Token { data, name, days } => token(&data.data, &name, days),
         OfficerCommand::Revoke { data, token_id } => revoke(&data.data, &token_id),
+        OfficerCommand::Email {
+            data,
+            name,
+            address,
+            clear: _,
+        } => email::run(&data.data, &name, address.as_deref()),
     }
 }
 

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConfigError, DeskSettings};
+use super::{ConfigError, DeskSettings, DigestMode};
 use crate::domain::DeskId;
 use crate::seal::DeskRecipient;
 
@@ -30,6 +30,8 @@ pub(super) struct FileDesk {
     feedback_days: u32,
     #[serde(default = "default_retention_days")]
     retention_days: u32,
+    #[serde(default)]
+    digest: DigestMode,
 }
 
 fn default_acknowledge_days() -> u32 {
@@ -119,5 +121,6 @@ fn parse_desk(desk: FileDesk) -> Result<DeskSettings, ConfigError> {
         acknowledge_days: desk.acknowledge_days,
         feedback_days: desk.feedback_days,
         retention_days: desk.retention_days,
+        digest: desk.digest,
     })
 }

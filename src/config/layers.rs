@@ -16,6 +16,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use super::desks::FileDesk;
+use super::notify::NotifySettings;
 use super::sections::{ConnectionSettings, KdfSettings, Limits, OfficerSettings, SessionSettings};
 use super::{ConfigError, Overrides};
 use crate::domain::Lang;
@@ -49,6 +50,8 @@ pub(super) struct RawConfig {
     pub officers: OfficerSettings,
     pub kdf: KdfSettings,
     pub followup_floor_ms: u64,
+    /// The daily digest mail; without it nothing is sent.
+    pub notify: Option<NotifySettings>,
     pub desk: Vec<FileDesk>,
 }
 
@@ -67,6 +70,7 @@ impl Default for RawConfig {
             officers: OfficerSettings::default(),
             kdf: KdfSettings::default(),
             followup_floor_ms: 800,
+            notify: None,
             desk: Vec::new(),
         }
     }

@@ -9,6 +9,7 @@
 
 mod desks;
 mod layers;
+mod notify;
 mod sections;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 
 use crate::domain::{DeskId, Lang};
 pub use layers::NOT_SETTINGS;
+pub use notify::{DigestMode, NotifySettings, SmtpTls};
 pub use sections::{ConnectionSettings, KdfSettings, Limits, OfficerSettings, SessionSettings};
 
 /// Everything the service needs to start.
@@ -43,6 +45,8 @@ pub struct Settings {
     pub demo: bool,
     /// Minimum time a follow-up login takes, so a known and an unknown receipt answer alike.
     pub followup_floor_ms: u64,
+    /// The officers' daily digest mail (`[notify]`); `None`: no mail is sent.
+    pub notify: Option<NotifySettings>,
 }
 
 /// One desk (authority) that can receive reports.
@@ -57,6 +61,27 @@ pub struct DeskSettings {
     pub acknowledge_days: u32,
     pub feedback_days: u32,
     pub retention_days: u32,
+    /// What the desk's officers' daily digest says (only with `[notify]`).
+    pub digest: DigestMode,
+}
+
+#[cfg(test)]
+impl DeskSettings {
+    /// Desk `id` with the default terms and a fresh key, for the library's unit tests.
+    pub(crate) fn for_tests(id: &str) -> DeskSettings {
+        DeskSettings {
+            id: id.parse().unwrap_or_else(|e| panic!("{e}")),
+            name_nl: id.into(),
+            name_en: id.into(),
+            description_nl: String::new(),
+            description_en: String::new(),
+            recipients: vec![age::x25519::Identity::generate().to_public().into()],
+            acknowledge_days: 7,
+            feedback_days: 90,
+            retention_days: 30,
+            digest: DigestMode::Plain,
+        }
+    }
 }
 
 /// Why the configuration cannot be used. Each message names what to fix and where it came from.
@@ -101,6 +126,9 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
     if !demo && desks.is_empty() {
         return Err(ConfigError::NoDesks);
     }
+    if let Some(notify) = &raw.notify {
+        notify.check()?;
+    }
     Ok(Settings {
         listen: raw.listen,
         desk_listen: raw.desk_listen,
@@ -116,6 +144,7 @@ pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         desks,
         demo,
         followup_floor_ms: raw.followup_floor_ms,
+        notify: raw.notify,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod deadlines;
+pub mod digest;
 pub mod officers;
 pub mod reply;
 pub mod retention;

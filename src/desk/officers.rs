@@ -11,6 +11,7 @@
 mod account;
 mod credentials;
 mod login;
+mod mail;
 mod record;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ mod throttle;
 mod tokens;
 
 pub use account::{Enrolment, NewOfficer};
+pub use mail::MailTo;
 pub use throttle::LoginTotals;
 
 use std::sync::Arc;
@@ -279,6 +281,8 @@ impl Officers {
                 return Ok(false);
             }
             tokens::revoke_all_of(tx, name)?;
+            // The digest address goes too: a later officer of the same name starts without one.
+            mail::forget(tx, name)?;
             Ok(true)
         })
     }

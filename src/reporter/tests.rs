@@ -37,6 +37,7 @@ fn fixture(limits: Limits) -> Fixture {
         acknowledge_days: 7,
         feedback_days: 90,
         retention_days: 30,
+        digest: Default::default(),
     };
     let salt = store.install_salt().unwrap();
     let reception = Reception {

@@ -295,4 +295,4 @@ fn is_full(e: &DbError) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -76,4 +76,15 @@ pub const MIGRATIONS: &[Migration] = &[
      ALTER TABLE officers ADD COLUMN must_enrol_totp INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE officer_tokens ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;
      UPDATE officer_tokens SET expires = created + 90 * 86400;",
+    // 6: officers' addresses for the daily digest mail, in a table of their own (not columns of
+    // `officers`), and per officer the last (local) day a scheduled digest went out, so a restart
+    // or a retry after a failed delivery never sends one officer two on one day.
+    "CREATE TABLE officer_mail (
+         officer TEXT PRIMARY KEY,
+         address TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE digest_sent (
+         officer TEXT PRIMARY KEY,
+         day     INTEGER NOT NULL
+     ) STRICT;",
 ];

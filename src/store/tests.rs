@@ -3,7 +3,7 @@
 use super::*;
 use crate::domain::DeskId;
 
-pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
+pub(crate) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
     ReportRecord {
         id: id.clone(),
         desk: "ap".parse::<DeskId>().unwrap(),
@@ -24,7 +24,7 @@ pub(super) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
     }
 }
 
-pub(super) fn item() -> ItemRecord {
+pub(crate) fn item() -> ItemRecord {
     ItemRecord {
         id: ItemId::random(),
         kind: ItemKind::Message,

@@ -3,6 +3,7 @@
 
 pub mod bounds;
 pub mod desk;
+mod digest;
 pub mod error;
 pub mod form;
 pub mod headers;

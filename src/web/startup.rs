@@ -40,6 +40,8 @@ pub enum StartError {
     Officers(String),
     #[error("desk {desk}: the service cannot encrypt to its recipients: {message}")]
     Recipients { desk: String, message: String },
+    #[error("{0}")]
+    Notify(#[from] crate::notify::NotifyError),
     #[error("the server stopped: {0}")]
     Run(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -58,6 +60,8 @@ pub struct Application {
     server: Server,
     desk_server: Server,
     state: web::Data<AppState>,
+    /// The relay of `[notify]`, made at start so that unusable mail settings stop the start.
+    mailer: Option<Arc<crate::notify::Mailer>>,
 }
 
 /// Stops both listeners of a running [`Application`].
@@ -110,6 +114,10 @@ impl Application {
                 }
             })?;
         }
+        let mailer = match &settings.notify {
+            Some(notify) => Some(Arc::new(crate::notify::Mailer::new(notify)?)),
+            None => None,
+        };
         let templates = Templates::load(settings.demo, settings.onion_address.clone())
             .map_err(StartError::Templates)?;
         let serving = serve_lock(&settings.data)?;
@@ -228,6 +236,7 @@ impl Application {
             server,
             desk_server,
             state,
+            mailer,
         })
     }
 
@@ -293,6 +302,11 @@ impl Application {
                 }
             }
         });
+        if let (Some(mailer), Some(notify)) = (self.mailer.clone(), &self.state.settings.notify) {
+            let hour = notify.hour;
+            let state = self.state.clone();
+            actix_web::rt::spawn(super::digest::digest_loop(state, mailer, hour));
+        }
         // SIGTERM or SIGINT stops both doors gracefully (each server alone would stop only
         // itself); a handle does the same in tests.
         let handle = self.handle();

@@ -83,6 +83,7 @@ pub fn test_settings(data: &Path) -> Settings {
         desks: Vec::new(),
         demo: true,
         followup_floor_ms: 50,
+        notify: None,
     }
 }
 

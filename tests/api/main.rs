@@ -20,6 +20,7 @@ mod helpers;
 mod hostile_age;
 mod logs;
 mod methods;
+mod notify;
 mod officer_deletion;
 mod offline;
 mod padding;

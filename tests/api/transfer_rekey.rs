@@ -16,7 +16,7 @@ use crate::offline::{download, stderr};
 use crate::transfer::{package, post};
 
 /// Starts the service again on `app`'s data folder, once the stopped one has let go of it.
-async fn restart(settings: meldpunt::config::Settings, app: &TestApp) -> Application {
+pub async fn restart(settings: meldpunt::config::Settings, app: &TestApp) -> Application {
     for _ in 0..100 {
         match Application::build_with_clock(settings.clone(), app.clock.clone()) {
             Err(meldpunt::web::startup::StartError::InUse) => {
@@ -39,6 +39,7 @@ fn desk(id: &str, keys: &[&age::x25519::Identity]) -> DeskSettings {
         acknowledge_days: 7,
         feedback_days: 90,
         retention_days: 365,
+        digest: Default::default(),
     }
 }
 

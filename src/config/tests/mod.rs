@@ -5,6 +5,7 @@ use super::*;
 use std::path::Path;
 
 mod desks;
+mod notify;
 
 fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -196,6 +197,7 @@ fn every_setting_can_be_set_from_the_environment() {
                 "default_lang" => "en".to_owned(),
                 "onion_address" => desks::ONION.to_owned(),
                 "https" => "true".to_owned(),
+                "notify" => "{smtp_host = \"relay.example\", from = \"m@example.org\"}".to_owned(),
                 "desk" => format!(
                     "[{{id = \"ap\", name_nl = \"AP\", name_en = \"DPA\", recipients = [\"{}\"]}}]",
                     age::x25519::Identity::generate().to_public()

@@ -289,4 +289,5 @@ fn debug_output_of_an_officer_shows_name_and_desk_only() {
     );
 }
 
+mod mail;
 mod tokens;

@@ -3,17 +3,7 @@
 use super::*;
 
 fn desk() -> DeskSettings {
-    DeskSettings {
-        id: "ap".parse().unwrap(),
-        name_nl: "AP".into(),
-        name_en: "AP".into(),
-        description_nl: String::new(),
-        description_en: String::new(),
-        recipients: vec![age::x25519::Identity::generate().to_public().into()],
-        acknowledge_days: 7,
-        feedback_days: 90,
-        retention_days: 30,
-    }
+    DeskSettings::for_tests("ap")
 }
 
 fn code_of(held: Held) -> String {
