@@ -40,6 +40,12 @@ pub enum Action {
     TotpEnrolled,
     /// An admin ended another officer's session.
     SessionEnded,
+    /// A report given to an officer of the desk, or to nobody.
+    Assignment,
+    /// A label put on a report or taken off.
+    Label,
+    /// A report marked as spam (closed, short retention).
+    Spam,
     /// An officer's address for the daily digest mail set (`meldpunt officer email`).
     OfficerMailSet,
     /// An officer's digest address removed.
@@ -72,6 +78,9 @@ impl Action {
             Action::PasswordChanged => "password_changed",
             Action::TotpEnrolled => "totp_enrolled",
             Action::SessionEnded => "session_ended",
+            Action::Assignment => "assignment",
+            Action::Label => "label",
+            Action::Spam => "spam",
             Action::OfficerMailSet => "officer_mail_set",
             Action::OfficerMailCleared => "officer_mail_cleared",
         }

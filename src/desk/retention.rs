@@ -17,6 +17,9 @@ pub enum PurgeError {
     Audit(String),
 }
 
+/// Days a report marked as spam is kept after it was closed (or the desk's retention, if shorter).
+pub const SPAM_RETENTION_DAYS: u32 = 14;
+
 /// True when `today` is past the retention of a report closed on `closed`.
 pub fn expired(closed: Day, retention_days: u32, today: Day) -> bool {
     today > closed.plus(retention_days)
@@ -40,14 +43,17 @@ pub fn purge(
         let Some(desk) = desks.iter().find(|d| d.id == record.desk) else {
             continue;
         };
-        if !expired(closed, desk.retention_days, today) {
+        // Spam goes sooner, but not at once: a report marked by mistake can still be reopened.
+        let retention_days = if record.handling.spam {
+            desk.retention_days.min(SPAM_RETENTION_DAYS)
+        } else {
+            desk.retention_days
+        };
+        if !expired(closed, retention_days, today) {
             continue;
         }
         store.delete_report(&record.id)?;
-        let detail = format!(
-            "retention {} days after closing on {closed}",
-            desk.retention_days
-        );
+        let detail = format!("retention {retention_days} days after closing on {closed}");
         audit
             .append(
                 now_unix,

@@ -83,6 +83,7 @@ impl Reception {
             swap: None,
             removed: Vec::new(),
             unreadable: Vec::new(),
+            handling: Default::default(),
         };
         let store = self.store.clone();
         let lookup = keys.lookup.clone();

@@ -14,6 +14,7 @@ mod additions;
 pub mod course;
 pub mod database;
 pub mod files;
+pub mod inbox;
 pub mod record;
 pub mod reseal;
 mod rows;

@@ -128,6 +128,43 @@ pub struct ReportRecord {
     /// Replies the reporter's key could not open when their thread was shown: the desk is told.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<ItemId>,
+    /// How the desk handles it: who has it, its labels, whether it is spam.
+    #[serde(default, skip_serializing_if = "Handling::is_empty")]
+    pub handling: Handling,
+}
+
+/// How a desk handles a report among its officers (issue 13): never content, never shown to the
+/// reporter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handling {
+    /// The officer of the desk who has the report, if anyone does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned: Option<String>,
+    /// The desk's labels on it, sorted.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub labels: std::collections::BTreeSet<String>,
+    /// Marked as spam: closed, and purged after the desk's short spam retention.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub spam: bool,
+}
+
+impl Handling {
+    pub fn is_empty(&self) -> bool {
+        self == &Handling::default()
+    }
+
+    /// The labels as the `labels` column holds them: `,a,b,` (so `LIKE '%,a,%'` finds one).
+    pub fn labels_column(&self) -> String {
+        if self.labels.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(",");
+        for label in &self.labels {
+            out.push_str(label);
+            out.push(',');
+        }
+        out
+    }
 }
 
 /// An item an officer deleted, as the reporter may learn of it.

@@ -13,6 +13,9 @@ use crate::domain::DeskId;
 pub struct KnownDesk {
     pub id: DeskId,
     pub retention_days: u32,
+    /// The terms the inbox's deadlines are computed with in SQL (see `rows::DUE`).
+    pub acknowledge_days: u32,
+    pub feedback_days: u32,
 }
 
 /// The service's last start.
@@ -34,6 +37,8 @@ impl StartedWith {
                 .map(|d| KnownDesk {
                     id: d.id.clone(),
                     retention_days: d.retention_days,
+                    acknowledge_days: d.acknowledge_days,
+                    feedback_days: d.feedback_days,
                 })
                 .collect(),
         }
@@ -45,20 +50,40 @@ impl Store {
     /// writes nothing).
     pub fn record_start(&self, started: &StartedWith) -> Result<(), StoreError> {
         if self.last_start()?.as_ref() == Some(started) {
-            return Ok(());
+            return self.refresh_due();
         }
         self.db.write(|tx| {
             tx.execute("DELETE FROM desks", [])?;
             for desk in &started.desks {
                 tx.execute(
-                    "INSERT INTO desks (id, retention_days) VALUES (?1, ?2)",
-                    rusqlite::params![desk.id.as_str(), desk.retention_days],
+                    "INSERT INTO desks (id, retention_days, acknowledge_days, feedback_days)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![
+                        desk.id.as_str(),
+                        desk.retention_days,
+                        desk.acknowledge_days,
+                        desk.feedback_days
+                    ],
                 )?;
             }
             tx.execute(
                 "INSERT INTO started (only, demo) VALUES (1, ?1)
                  ON CONFLICT (only) DO UPDATE SET demo = excluded.demo",
                 [started.demo],
+            )?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.refresh_due()
+    }
+
+    /// Recomputes every report's `due` from the desks' terms: after a start with other terms,
+    /// and for rows written before the column existed. Rows already right are not written.
+    fn refresh_due(&self) -> Result<(), StoreError> {
+        let due = super::rows::DUE;
+        self.db.write(|tx| {
+            tx.execute(
+                &format!("UPDATE reports SET due = {due} WHERE due IS NOT ({due})"),
+                [],
             )?;
             Ok(())
         })
@@ -74,15 +99,28 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let mut query = tx.prepare("SELECT id, retention_days FROM desks ORDER BY rowid")?;
+            let mut query = tx.prepare(
+                "SELECT id, retention_days, acknowledge_days, feedback_days
+                 FROM desks ORDER BY rowid",
+            )?;
             let rows = query.query_map([], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, u32>(1)?,
+                    row.get::<_, u32>(2)?,
+                    row.get::<_, u32>(3)?,
+                ))
             })?;
             let desks = rows
                 .map(|row| {
-                    let (id, retention_days) = row?;
+                    let (id, retention_days, acknowledge_days, feedback_days) = row?;
                     let id = id.parse().map_err(|_| StoreError::Corrupt)?;
-                    Ok(KnownDesk { id, retention_days })
+                    Ok(KnownDesk {
+                        id,
+                        retention_days,
+                        acknowledge_days,
+                        feedback_days,
+                    })
                 })
                 .collect::<Result<_, StoreError>>()?;
             Ok(Some(StartedWith { demo, desks }))

@@ -21,6 +21,7 @@ pub(crate) fn record(id: &ReportId, items: Vec<ItemRecord>) -> ReportRecord {
         swap: None,
         removed: Vec::new(),
         unreadable: Vec::new(),
+        handling: Default::default(),
     }
 }
 

@@ -11,6 +11,7 @@
 mod deletion;
 mod download;
 mod error;
+pub mod handling;
 mod replies;
 mod status;
 mod take_back;
@@ -53,6 +54,10 @@ pub struct InboxRow {
     pub overdue: bool,
     pub new_items: usize,
     pub forwarded_from: Option<String>,
+    /// The officer who has it.
+    pub assigned: Option<String>,
+    pub labels: Vec<String>,
+    pub spam: bool,
 }
 
 /// Who is acting: an officer's name and desk (no secrets), as held in a session or found by token.
@@ -155,6 +160,9 @@ impl DeskWork {
             overdue: d.overdue(),
             new_items: record.new_for(&self.officer.name).len(),
             forwarded_from: record.forwarded_from.as_ref().map(ToString::to_string),
+            assigned: record.handling.assigned.clone(),
+            labels: record.handling.labels.iter().cloned().collect(),
+            spam: record.handling.spam,
         })
     }
 

@@ -46,7 +46,7 @@ impl DeskWork {
         let reports = self
             .installation
             .store
-            .all_reports()
+            .sent_by(&self.officer.desk)
             .map_err(DeskError::from)?;
         Ok(reports
             .into_iter()

@@ -34,6 +34,7 @@ fn store_with_report(data: &std::path::Path) -> (Store, ReportId) {
         swap: None,
         removed: Vec::new(),
         unreadable: Vec::new(),
+        handling: Default::default(),
     };
     store
         .create_report(&record, &LookupKey([7; 32]), vec![])
