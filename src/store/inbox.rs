@@ -124,8 +124,12 @@ impl Store {
                 rusqlite::params_from_iter(values.iter()),
                 |row| row.get(0),
             )?;
-            values.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
-            values.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+            values.push(Value::Integer(
+                i64::try_from(query.limit).unwrap_or(i64::MAX),
+            ));
+            values.push(Value::Integer(
+                i64::try_from(query.offset).unwrap_or(i64::MAX),
+            ));
             let ids: Vec<String> = {
                 let mut statement = tx.prepare(&format!(
                     "SELECT id FROM reports INDEXED BY {index} WHERE {clause}

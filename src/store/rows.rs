@@ -45,7 +45,6 @@ pub(super) const DUE: &str = "coalesce(CASE status
          (SELECT feedback_days FROM desks WHERE desks.id = reports.desk))
      END, 9999999)";
 
-
 pub(super) fn insert_record(tx: &Transaction<'_>, record: &ReportRecord) -> Result<(), StoreError> {
     save_record(tx, INSERT_RECORD, record).map(|_| ())
 }
@@ -66,10 +65,10 @@ fn save_record(
     record: &ReportRecord,
 ) -> Result<usize, StoreError> {
     let json = serde_json::to_string(record).map_err(|_| StoreError::Corrupt)?;
-    let feedback_days = record
-        .extension
-        .as_ref()
-        .map(|e| e.feedback_days.min(crate::desk::deadlines::MAX_FEEDBACK_DAYS));
+    let feedback_days = record.extension.as_ref().map(|e| {
+        e.feedback_days
+            .min(crate::desk::deadlines::MAX_FEEDBACK_DAYS)
+    });
     let values = params![
         record.id.as_str(),
         record.desk.as_str(),

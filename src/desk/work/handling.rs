@@ -81,10 +81,9 @@ impl DeskWork {
             return Err(DeskError::Invalid("desk_err_assignee"));
         }
         let to = to.map(str::to_owned);
-        let detail = to.as_deref().map_or_else(
-            || String::from("unassigned"),
-            |name| format!("to {name}"),
-        );
+        let detail = to
+            .as_deref()
+            .map_or_else(|| String::from("unassigned"), |name| format!("to {name}"));
         self.installation
             .store
             .update_record(&record.id, |r| r.handling.assigned = to)
@@ -114,7 +113,11 @@ impl DeskWork {
             })
             .map_err(DeskError::from)?;
         let sign = if add { '+' } else { '-' };
-        self.audit(Action::Label, Some(&record.id), Some(&format!("{sign}{label}")))
+        self.audit(
+            Action::Label,
+            Some(&record.id),
+            Some(&format!("{sign}{label}")),
+        )
     }
 
     /// Marks the report as spam: closed, and purged after the short spam retention. Its files
@@ -181,7 +184,10 @@ mod tests {
     #[test]
     fn labels_are_trimmed_lower_cased_and_never_carry_pattern_characters() {
         assert_eq!(clean_label("  Zorg "), Some("zorg".into()));
-        assert_eq!(clean_label("ziekenhuis-noord"), Some("ziekenhuis-noord".into()));
+        assert_eq!(
+            clean_label("ziekenhuis-noord"),
+            Some("ziekenhuis-noord".into())
+        );
         for bad in ["", "   ", "a,b", "50%", "a_b", &"x".repeat(33)] {
             assert_eq!(clean_label(bad), None, "{bad}");
         }

@@ -160,6 +160,11 @@ impl<const SETTING_UP: bool> DeskForm<SETTING_UP> {
         self.fields.get(name).unwrap_or_default()
     }
 
+    /// Every value of a field given many times (the ticked boxes of a list).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.fields.all(name)
+    }
+
     /// A field read by `parse`; missing or unreadable, the page names `invalid`.
     pub fn parsed<T>(
         &self,

@@ -100,6 +100,10 @@ pub async fn page(
     let mut ctx = desk_context(&state, &req, lang, &session);
     ctx.insert("report", &row);
     ctx.insert(
+        "officers",
+        &crate::web::desk::inbox::desk_officers(&state, &session),
+    );
+    ctx.insert(
         "status_label",
         &t(&format!("desk_status_{}", record.status.key())),
     );
