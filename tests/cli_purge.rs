@@ -53,6 +53,8 @@ fn started(demo: bool) -> StartedWith {
         desks: vec![KnownDesk {
             id: "ap".parse().unwrap(),
             retention_days: 30,
+            acknowledge_days: 7,
+            feedback_days: 90,
         }],
     }
 }

@@ -149,6 +149,8 @@ mod tests {
         let desk = |id: &str, days| KnownDesk {
             id: id.parse().unwrap(),
             retention_days: days,
+            acknowledge_days: 7,
+            feedback_days: 90,
         };
         let first = StartedWith {
             demo: true,
