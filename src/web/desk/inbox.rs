@@ -89,10 +89,11 @@ impl InboxParams {
 /// The page numbers to link: the first, the last, and two either side of this one; `None`
 /// stands for a gap.
 fn page_links(page: usize, pages: usize) -> Vec<Option<usize>> {
+    let listed = |n: usize| n == 1 || n == pages || n.abs_diff(page) <= 2;
     let mut links = Vec::new();
     for n in 1..=pages {
-        let near = n.abs_diff(page) <= 2;
-        if n == 1 || n == pages || near {
+        // A gap would hide a single page: show that page instead.
+        if listed(n) || (listed(n - 1) && listed(n + 1)) {
             links.push(Some(n));
         } else if links.last().is_some_and(Option::is_some) {
             links.push(None);
@@ -241,44 +242,6 @@ pub async fn bulk(
     })
     .await?;
     Ok(see_other(format!("{}/desk/?done={changed}", lang.prefix())))
-}
-
-/// One report to an officer of the desk, or to nobody, from its page.
-pub async fn assign(
-    state: web::Data<AppState>,
-    lang: PageLang,
-    path: web::Path<String>,
-    form: DeskForm,
-) -> Result<HttpResponse, PageError> {
-    let to = Some(form.text("officer").to_owned()).filter(|n| !n.is_empty());
-    let officers = desk_officers(&state, &form.session);
-    let id = path.into_inner();
-    let back = format!("{}/desk/reports/{id}", lang.prefix());
-    run(&state, lang, &form.session, move |desk| {
-        let record = desk.report(&id)?;
-        desk.assign(&record, to.as_deref(), &officers)
-    })
-    .await?;
-    Ok(see_other(back))
-}
-
-/// A label on one report, put on or taken off, from its page.
-pub async fn label(
-    state: web::Data<AppState>,
-    lang: PageLang,
-    path: web::Path<String>,
-    form: DeskForm,
-) -> Result<HttpResponse, PageError> {
-    let label = form.text("label").to_owned();
-    let add = form.text("remove") != "1";
-    let id = path.into_inner();
-    let back = format!("{}/desk/reports/{id}", lang.prefix());
-    run(&state, lang, &form.session, move |desk| {
-        let record = desk.report(&id)?;
-        desk.label(&record, &label, add)
-    })
-    .await?;
-    Ok(see_other(back))
 }
 
 #[cfg(test)]
