@@ -18,7 +18,7 @@ mod tests;
 mod throttle;
 mod tokens;
 
-pub use account::{Enrolment, NewOfficer};
+pub use account::{Enrolment, NewOfficer, Pending};
 pub use mail::MailTo;
 pub use throttle::LoginTotals;
 
@@ -51,22 +51,6 @@ pub struct Officer {
     pub admin: bool,
     /// What the officer must set at their next login before anything else.
     pub pending: Pending,
-}
-
-/// Credentials an officer must replace before working: after an admin reset them, or when an
-/// admin added the officer with a temporary password.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Pending {
-    /// Logged in with a temporary password, which must be replaced.
-    pub password: bool,
-    /// No authenticator is enrolled: the password alone opens the account until one is.
-    pub totp: bool,
-}
-
-impl Pending {
-    pub fn any(self) -> bool {
-        self.password || self.totp
-    }
 }
 
 impl Clone for Officer {

@@ -31,7 +31,7 @@ const UPDATE_RECORD: &str = "UPDATE reports SET desk = ?2, received = ?3, status
 /// The next deadline that still matters, from a row's columns and its desk's terms as the
 /// service last started with them (`desks`): for a report not yet acknowledged the earlier of
 /// its acknowledgement and feedback days, for one awaiting feedback its feedback day. The same
-/// rule as [`crate::desk::deadlines`], which the inbox tests hold it to. A report with no
+/// rule as the desk's deadlines module, which the inbox tests hold it to. A report with no
 /// deadline left, or of a desk the service has not started with, gets a day far beyond any
 /// other (day 9,999,999, the year 29349) rather than NULL, so that ordering by `due` alone, as the index
 /// holds it, puts them last.
@@ -57,7 +57,7 @@ pub(super) fn write_record(tx: &Transaction<'_>, record: &ReportRecord) -> Resul
     }
 }
 
-/// Runs `statement` with the record's id, query columns and JSON as `?1` to `?5`: the columns are
+/// Runs `statement` with the record's id, query columns and JSON as `?1` to `?9`: the columns are
 /// always copied from the same value as the document. Returns the rows changed.
 fn save_record(
     tx: &Transaction<'_>,
@@ -65,10 +65,8 @@ fn save_record(
     record: &ReportRecord,
 ) -> Result<usize, StoreError> {
     let json = serde_json::to_string(record).map_err(|_| StoreError::Corrupt)?;
-    let feedback_days = record.extension.as_ref().map(|e| {
-        e.feedback_days
-            .min(crate::desk::deadlines::MAX_FEEDBACK_DAYS)
-    });
+    // The extension use case never records more than the most a term may be (180 days).
+    let feedback_days = record.extension.as_ref().map(|e| e.feedback_days);
     let values = params![
         record.id.as_str(),
         record.desk.as_str(),

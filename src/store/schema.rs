@@ -103,7 +103,7 @@ pub const MIGRATIONS: &[Migration] = &[
      ALTER TABLE desks ADD COLUMN feedback_days INTEGER NOT NULL DEFAULT 90;
      UPDATE reports SET
          sent_from = json_extract(record, '$.previous.desk'),
-         feedback_days = min(json_extract(record, '$.extension.feedback_days'), 180);
+         feedback_days = json_extract(record, '$.extension.feedback_days');
      CREATE INDEX reports_by_due ON reports (desk, due, received, id, status, assigned, labels);
      CREATE INDEX reports_by_day ON reports (desk, received, id, status, due, assigned, labels);",
 ];

@@ -12,8 +12,24 @@ use zeroize::Zeroizing;
 
 use super::credentials::{hash_password, random_totp_secret, totp_for};
 use super::record;
-use super::{MIN_PASSWORD_CHARS, Officer, OfficerError, Officers, Pending, validate_name};
+use super::{MIN_PASSWORD_CHARS, Officer, OfficerError, Officers, validate_name};
 use crate::domain::DeskId;
+
+/// Credentials an officer must replace before working: after an admin reset them, or when an
+/// admin added the officer with a temporary password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    /// Logged in with a temporary password, which must be replaced.
+    pub password: bool,
+    /// No authenticator is enrolled: the password alone opens the account until one is.
+    pub totp: bool,
+}
+
+impl Pending {
+    pub fn any(self) -> bool {
+        self.password || self.totp
+    }
+}
 
 /// An officer to add.
 pub struct NewOfficer<'a> {

@@ -16,7 +16,7 @@ pub mod upload;
 
 use actix_web::web;
 
-use report::{actions, deletion, download};
+use report::{actions, deletion, download, handling};
 
 use crate::web::methods::page;
 
@@ -36,8 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(page("/reports/{id}/transfer").post(actions::transfer))
         .service(page("/reports/{id}/take-back").post(actions::take_back))
         .service(page("/reports/{id}/delete").post(deletion::delete))
-        .service(page("/reports/{id}/assign").post(inbox::assign))
-        .service(page("/reports/{id}/label").post(inbox::label))
+        .service(page("/reports/{id}/assign").post(handling::assign))
+        .service(page("/reports/{id}/label").post(handling::label))
         .service(page("/bulk").post(inbox::bulk))
         .service(page("/account").get(account::page))
         .service(page("/account/password").post(account::password))

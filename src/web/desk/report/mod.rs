@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod deletion;
 pub mod download;
+pub mod handling;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
