@@ -60,7 +60,7 @@ async fn an_officer_acknowledges_and_answers_a_report() {
             let links = b.find_all(Css("table.inbox tbody a")).await?;
             assert_eq!(links.len(), 1);
             assert_eq!(links[0].text().await?, report);
-            let status = b.find(Css("table.inbox tbody td:nth-of-type(2)"));
+            let status = b.find(Css("table.inbox tbody td.status"));
             assert_eq!(status.await?.text().await?, "Ontvangen");
             Ok(())
         })
