@@ -86,10 +86,10 @@ impl InboxQuery {
             }
         }
         if let Some(label) = &self.label {
-            // Labels never hold a comma, % or _ (see `desk::work::handling`), so the pattern
-            // matches that label and no other.
-            clause.push_str(" AND labels LIKE ?");
-            values.push(Value::Text(format!("%,{label},%")));
+            // A plain substring search for ",label," (labels never hold a comma): what was typed
+            // into the filter is never a pattern.
+            clause.push_str(" AND instr(labels, ?) > 0");
+            values.push(Value::Text(format!(",{label},")));
         }
         if let Some(id) = &self.id {
             // Ids are hex; anything else matches nothing rather than acting as a pattern.

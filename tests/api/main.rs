@@ -9,6 +9,7 @@ mod desk_access;
 mod desk_door;
 mod desk_gates;
 mod desk_helpers;
+mod desk_inbox;
 mod desk_login;
 mod desk_work;
 mod file_times;

@@ -34,8 +34,8 @@ pub struct InboxRows {
 }
 
 /// A label as typed, if it is one: 1–32 letters, digits, spaces, dots or dashes, trimmed and
-/// lower-cased (so "Zorg" and "zorg" are one label). No comma, `%` or `_`: the inbox's query
-/// matches labels with LIKE.
+/// lower-cased (so "Zorg" and "zorg" are one label). No comma (the column joins labels with
+/// commas) and no `%` or `_`, which would read as patterns in a hand-written query.
 pub fn clean_label(typed: &str) -> Option<String> {
     let label = typed.trim().to_lowercase();
     let ok = !label.is_empty()
@@ -162,6 +162,15 @@ impl DeskWork {
             .iter()
             .map(|id| self.report(id))
             .collect::<Result<Vec<_>, _>>()?;
+        // And a label every report has room for, before any gets it.
+        if let BulkAction::Label(typed) = action
+            && let Some(label) = clean_label(typed)
+            && records.iter().any(|r| {
+                !r.handling.labels.contains(&label) && r.handling.labels.len() >= LABELS_MAX
+            })
+        {
+            return Err(DeskError::Invalid("desk_err_labels_full"));
+        }
         let mut changed = 0;
         for record in &records {
             match action {
