@@ -73,7 +73,7 @@ fn fill(ctx: &mut tera::Context, lang: PageLang, thread: Thread) {
         messages,
     } = thread;
     let record = &report.record;
-    let status = i18n::text(lang.lang, &status_key(record));
+    let status = i18n::text(lang.lang, status_key(record));
     let replies: Vec<ReplyView> = replies
         .iter()
         .map(|r| ReplyView {

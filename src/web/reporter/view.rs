@@ -44,11 +44,20 @@ pub fn insert_limits(ctx: &mut tera::Context, limits: &Limits) {
 }
 
 /// The i18n key of what the reporter reads about their report's status: what the desk did, in
-/// their terms. The first reply acknowledges a report (`store::course`), so an acknowledged report
-/// with a reply reads "the desk has replied" rather than only "has read".
-pub fn status_key(record: &ReportRecord) -> String {
+/// their terms, derived from the whole record and not the status alone. A desk that replied has
+/// replied, whatever the status says (a transferred report starts again at `Received` with the
+/// first desk's replies in it, and the reporter may have deleted their copies: the desk's copies
+/// stay). A desk that extended the feedback term has read the report, even without a status change.
+pub fn status_key(record: &ReportRecord) -> &'static str {
+    let replied = record.items.iter().any(|i| i.kind.is_reply());
     match record.status {
-        Status::Acknowledged if record.replies().next().is_some() => "status_replied".into(),
-        status => format!("status_{}", status.key()),
+        Status::Received | Status::Acknowledged if replied => "status_replied",
+        Status::Received if record.forwarded_from.is_some() => "status_forwarded",
+        Status::Received if record.extension.is_some() => "status_acknowledged",
+        Status::Received => "status_received",
+        Status::Acknowledged => "status_acknowledged",
+        Status::InProgress => "status_in_progress",
+        Status::FeedbackGiven => "status_feedback_given",
+        Status::Closed => "status_closed",
     }
 }
