@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::config::{DeskSettings, Limits};
 use crate::domain::Lang;
 use crate::store::{ReportRecord, Status};
+use crate::web::{PageLang, format};
 
 /// A desk as a page lists it.
 #[derive(Serialize)]
@@ -37,10 +38,18 @@ pub fn desk_name(desk: &DeskSettings, lang: Lang) -> &str {
 }
 
 /// The limits a form states next to its fields.
-pub fn insert_limits(ctx: &mut tera::Context, limits: &Limits) {
-    ctx.insert("max_chars", &limits.message_chars);
-    ctx.insert("max_files", &limits.files);
-    ctx.insert("max_mib", &(limits.submission_bytes / (1024 * 1024)));
+pub fn insert_limits(ctx: &mut tera::Context, lang: PageLang, limits: &Limits) {
+    let lang = lang.lang;
+    ctx.insert(
+        "max_chars",
+        &format::count(lang, limits.message_chars as u64, "chars"),
+    );
+    ctx.insert("max_chars_raw", &limits.message_chars);
+    ctx.insert(
+        "max_files",
+        &format::count(lang, limits.files as u64, "files"),
+    );
+    ctx.insert("max_size", &format::size(lang, limits.submission_bytes));
 }
 
 /// The i18n key of what the reporter reads about their report's status: what the desk did, in
