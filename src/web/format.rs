@@ -92,6 +92,30 @@ pub fn date(lang: Lang, day: Day) -> String {
     format!("{dom} {name} {year}")
 }
 
+/// A date given as an ISO string (as the desk's rows carry it for the API), in words; anything
+/// that is no such date is written as it is.
+pub fn iso_date(lang: Lang, iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-').map(str::parse::<u16>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(dom))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return iso.to_owned();
+    };
+    let Ok(month) = time::Month::try_from(u8::try_from(month).unwrap_or(0)) else {
+        return iso.to_owned();
+    };
+    match time::Date::from_calendar_date(i32::from(year), month, u8::try_from(dom).unwrap_or(0)) {
+        Ok(d) => date(
+            lang,
+            Day(i64::from(d.to_julian_day()) - i64::from(UNIX_EPOCH_JULIAN)),
+        ),
+        Err(_) => iso.to_owned(),
+    }
+}
+
+/// Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN: i32 = 2_440_588;
+
 /// A size in binary units: bytes below 1 KiB, then KiB (whole) and MiB/GiB (one decimal), with
 /// the language's decimal mark: "512 bytes", "12 KiB", "190,7 MiB".
 pub fn size(lang: Lang, bytes: u64) -> String {
@@ -146,6 +170,8 @@ mod tests {
         assert_eq!(day.iso(), "2026-12-07");
         assert_eq!(date(Lang::Nl, day), "7 december 2026");
         assert_eq!(date(Lang::En, day), "7 December 2026");
+        assert_eq!(iso_date(Lang::Nl, "2026-12-07"), "7 december 2026");
+        assert_eq!(iso_date(Lang::En, "not a date"), "not a date");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use serde::Serialize;
 
+use super::reception::limit;
 use crate::reporter::ReporterError;
-use crate::web::format;
 use crate::web::{PageLang, i18n};
 
 /// One field's problem: the field's id (the summary links to `#field`) and what is wrong.
@@ -37,34 +37,20 @@ impl Problem {
     /// The field problem a use-case failure is, if it is one (else an error page tells it).
     pub fn of(lang: PageLang, error: &ReporterError) -> Option<Problem> {
         let t = |k: &str| i18n::text(lang.lang, k);
-        let too_large = |field, limit: String| {
+        if let Some(limit) = limit(lang.lang, error) {
+            let field = match error {
+                ReporterError::MessageTooLong { .. } => "message",
+                _ => "attachment",
+            };
             let text = format!("{} {limit}", t("err_too_large"));
-            Some(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, field, text))
-        };
-        match error {
-            ReporterError::NoDesk => Some(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "desk",
-                t("err_no_desk"),
-            )),
-            ReporterError::Empty => Some(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "message",
-                t("err_empty"),
-            )),
-            ReporterError::MessageTooLong { max_chars } => too_large(
-                "message",
-                format::count(lang.lang, *max_chars as u64, "chars"),
-            ),
-            ReporterError::TooManyFiles { max_files } => too_large(
-                "attachment",
-                format::count(lang.lang, *max_files as u64, "files"),
-            ),
-            ReporterError::TooLarge { max_bytes } => {
-                too_large("attachment", format::size(lang.lang, *max_bytes))
-            }
-            _ => None,
+            return Some(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, field, text));
         }
+        let (field, key) = match error {
+            ReporterError::NoDesk => ("desk", "err_no_desk"),
+            ReporterError::Empty => ("message", "err_empty"),
+            _ => return None,
+        };
+        Some(Problem::new(StatusCode::BAD_REQUEST, field, t(key)))
     }
 
     /// Puts the problem on the page: `errors` for the summary and the title, `field_errors` for
