@@ -22,4 +22,5 @@ mod chromedriver;
 mod officer;
 mod page;
 mod reporter;
+mod reporter_errors;
 mod steps;
