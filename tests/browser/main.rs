@@ -17,6 +17,7 @@ mod desk_helpers;
 mod helpers;
 
 mod accessibility;
+mod accessibility_thread;
 mod audit;
 mod chromedriver;
 mod officer;

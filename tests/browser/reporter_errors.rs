@@ -8,6 +8,7 @@ use fantoccini::Locator::Css;
 use crate::chromedriver::{Chromedriver, Options, browser_installed};
 use crate::helpers::*;
 use crate::page::{click_and_load, wait_for};
+use crate::reporter::reports;
 use crate::steps::Steps;
 
 const TEST: &str = "reporter_errors_without_javascript";
@@ -126,8 +127,4 @@ async fn a_reporters_mistakes_get_the_form_again_with_javascript_off() {
 
     steps.finish();
     driver.close(browser).await.unwrap();
-}
-
-fn reports(app: &TestApp) -> usize {
-    app.state.store.all_reports().unwrap().len()
 }
