@@ -35,17 +35,19 @@ impl Day {
     }
 }
 
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Day {
+    /// Year, month (1–12) and day of the month, for pages that write the date in words.
+    pub fn ymd(self) -> (i32, u8, u8) {
         let date = time::Date::from_julian_day(UNIX_EPOCH_JULIAN + self.0 as i32)
             .unwrap_or(time::macros::date!(1970 - 01 - 01));
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            u8::from(date.month()),
-            date.day()
-        )
+        (date.year(), u8::from(date.month()), date.day())
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day) = self.ymd();
+        write!(f, "{year:04}-{month:02}-{day:02}")
     }
 }
 

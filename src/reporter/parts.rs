@@ -103,6 +103,11 @@ impl Intake {
         self.limits.submission_bytes
     }
 
+    /// The most characters a message may have.
+    pub fn max_message_chars(&self) -> usize {
+        self.limits.message_chars
+    }
+
     /// Counts bytes towards the size of the whole submission (form fields count too).
     pub fn count(&mut self, n: usize) -> Result<(), ReporterError> {
         self.bytes += n as u64;

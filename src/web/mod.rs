@@ -6,6 +6,7 @@ pub mod desk;
 mod digest;
 pub mod error;
 pub mod form;
+pub mod format;
 pub mod headers;
 pub mod i18n;
 pub mod methods;

@@ -13,7 +13,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 16] = templates![
+const TEMPLATES: [(&str, &str); 17] = templates![
     "base.html",
     "home.html",
     "guide.html",
@@ -24,6 +24,7 @@ const TEMPLATES: [(&str, &str); 16] = templates![
     "message.html",
     "macros.html",
     "message_fields.html",
+    "error_summary.html",
     "desk_login.html",
     "desk_inbox.html",
     "desk_report.html",
@@ -66,6 +67,9 @@ impl Templates {
         ctx.insert("advise_tor", &!on_onion);
         ctx.insert("onion", &self.onion.clone().unwrap_or_default());
         ctx.insert("desk_area", &false);
+        // No problems on a page shown the first time (see `reporter::problem`).
+        super::reporter::problem::insert(&mut ctx, &[]);
+        ctx.insert("message_text", "");
         ctx
     }
 

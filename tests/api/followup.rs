@@ -236,7 +236,12 @@ async fn a_follow_up_is_encrypted_to_the_desk_and_listed_without_content() {
     assert!(!thread.contains("eerste tip"));
     let sent_list = select_all(&thread, ".sent li");
     assert_eq!(sent_list.len(), 2, "{sent_list:?}");
-    assert!(sent_list.iter().all(|l| l.contains("KB")));
+    // Sizes in binary units, dates in words (issue 13, defect 5).
+    assert!(sent_list.iter().all(|l| l.contains("KiB")), "{sent_list:?}");
+    assert!(
+        !sent_list.iter().any(|l| l.contains("-20")),
+        "{sent_list:?}"
+    );
     assert_eq!(
         app.state.store.get(&report).unwrap().unwrap().next_batch(),
         2

@@ -211,3 +211,38 @@ async fn the_first_reply_acknowledges_the_report_and_the_reporter_reads_that_the
         .count();
     assert_eq!(acks, 1);
 }
+
+// issue 13, defect 1: the reporter's status must follow what the desk did. An officer who
+// extended the feedback term, or replied from the desk's page, has looked at the report; the
+// thread said "not looked at yet" after an extension.
+#[actix_web::test]
+async fn the_reporters_status_text_follows_what_the_desk_did_on_its_pages() {
+    let app = spawn_app().await;
+    app.add_officer("anna", "ap");
+    let receipt = app.submit("ap", "de tip", vec![]).await;
+    let report = app.report_of(&receipt);
+    let cookie = app.login(&receipt).await;
+    assert!(status_text(&app.thread(&cookie).await).contains("nog niet bekeken"));
+
+    let desk = app.desk_login("anna").await;
+    let csrf = app.desk_csrf(&desk).await;
+    let path = format!("/desk/reports/{}", report.as_str());
+    let extend = [("feedback_days", "120"), ("reason", "complex")];
+    let extended = app
+        .desk_act(&desk, &csrf, &format!("{path}/extend"), &extend)
+        .await;
+    assert_eq!(extended, 303);
+    let nl = status_text(&app.thread(&cookie).await);
+    assert!(!nl.contains("nog niet bekeken"), "{nl}");
+    assert!(nl.contains("gelezen"), "{nl}");
+
+    let reply = [("text", "Dank u, we kijken ernaar.")];
+    let replied = app
+        .desk_act(&desk, &csrf, &format!("{path}/reply"), &reply)
+        .await;
+    assert_eq!(replied, 303);
+    let nl = status_text(&app.thread(&cookie).await);
+    assert!(nl.contains("heeft gereageerd"), "{nl}");
+    let en = status_text(&thread_in(&app, &cookie, "/en/thread").await);
+    assert!(en.contains("has replied"), "{en}");
+}

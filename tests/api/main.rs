@@ -16,6 +16,7 @@ mod file_times;
 mod flood;
 mod followup;
 mod followup_status;
+mod form_errors;
 mod headers;
 mod helpers;
 mod hostile_age;

@@ -24,10 +24,13 @@ axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a
   .catch(e => done(['axe did not run: ' + e]));";
 
 /// Marks every element a keyboard user must reach with `data-kb` (a radio group shares one
-/// mark) and returns the marks, plus any element with a positive tabindex.
+/// mark) and returns the marks, plus any element with a positive tabindex. An element with
+/// `tabindex="-1"` is left out on purpose: it takes focus only when sent there (the error summary,
+/// the target of a link), never from Tab.
 const MARK_INTERACTIVE: &str = "
 const wanted = 'a[href], button, input, select, textarea, [tabindex]';
-const shown = e => e.type !== 'hidden' && !e.disabled && e.getClientRects().length > 0;
+const shown = e => e.type !== 'hidden' && !e.disabled && e.getClientRects().length > 0
+  && e.getAttribute('tabindex') !== '-1';
 const items = Array.from(document.querySelectorAll(wanted)).filter(shown);
 const describe = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
   + (e.name ? '[name=' + e.name + ']' : '') + ' ' + (e.textContent || '').trim().slice(0, 30);

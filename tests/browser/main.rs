@@ -17,9 +17,11 @@ mod desk_helpers;
 mod helpers;
 
 mod accessibility;
+mod accessibility_thread;
 mod audit;
 mod chromedriver;
 mod officer;
 mod page;
 mod reporter;
+mod reporter_errors;
 mod steps;

@@ -245,6 +245,6 @@ pub fn write_reply(app: &TestApp, receipt: &str, text: &str) {
     meldpunt::desk::reply::write_reply(&app.state.store, desk, &report, text, today).unwrap();
 }
 
-fn reports(app: &TestApp) -> usize {
+pub fn reports(app: &TestApp) -> usize {
     app.state.store.all_reports().unwrap().len()
 }

@@ -16,6 +16,7 @@ use super::extractors::{AccountForm, AccountSession, DeskForm, DeskSession};
 use super::page::{account_action, desk_context, run_accounts};
 use crate::desk::officers::Enrolment;
 use crate::kdf::KdfError;
+use crate::web::format;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
@@ -189,8 +190,8 @@ async fn render(
         .map(|t| {
             serde_json::json!({
                 "id": t.id,
-                "created": crate::domain::Day::of_unix(t.created).iso(),
-                "expires": crate::domain::Day::of_unix(t.expires).iso(),
+                "created": format::date(lang.lang, crate::domain::Day::of_unix(t.created)),
+                "expires": format::date(lang.lang, crate::domain::Day::of_unix(t.expires)),
                 "state": if t.revoked { "revoked" } else if t.expires <= today { "expired" } else { "active" },
             })
         })

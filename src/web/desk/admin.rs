@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::extractors::{DeskForm, DeskSession};
 use super::page::{account_action, desk_context, run_accounts};
 use crate::desk::accounts::{AUDIT_PAGE, AuditFilter};
+use crate::web::format;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
@@ -236,7 +237,7 @@ async fn render(
                 .map(|t| {
                     serde_json::json!({
                         "id": t.id,
-                        "expires": crate::domain::Day::of_unix(t.expires).iso(),
+                        "expires": format::date(lang.lang, crate::domain::Day::of_unix(t.expires)),
                     })
                 })
                 .collect();
@@ -250,7 +251,7 @@ async fn render(
             })
         })
         .collect();
-    let minutes = |d: std::time::Duration| d.as_secs() / 60;
+    let minutes = |d: std::time::Duration| format::count(lang.lang, d.as_secs() / 60, "minutes");
     let sessions: Vec<serde_json::Value> = state
         .officer_sessions
         .list()

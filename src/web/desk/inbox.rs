@@ -13,6 +13,7 @@ use super::page::{desk_context, run, see_other};
 use crate::desk::work::handling::BulkAction;
 use crate::store::Status;
 use crate::store::inbox::{AssignedFilter, InboxQuery, InboxSort, StatusFilter};
+use crate::web::format;
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang, i18n};
 
@@ -141,18 +142,7 @@ pub async fn page(
     let shown: Vec<_> = found
         .rows
         .iter()
-        .map(|row| {
-            let mut row = serde_json::to_value(row).unwrap_or_default();
-            if let Some(status) = row
-                .get("status")
-                .and_then(|s| s.as_str())
-                .map(str::to_owned)
-            {
-                row["status_label"] =
-                    i18n::text(lang.lang, &format!("desk_status_{status}")).into();
-            }
-            row
-        })
+        .map(|row| crate::web::desk::page::row_view(lang, row))
         .collect();
     let links: Vec<serde_json::Value> = page_links(page, pages)
         .into_iter()
@@ -176,7 +166,10 @@ pub async fn page(
     let mut ctx = desk_context(&state, &req, lang, &session);
     ctx.insert("rows", &shown);
     ctx.insert("sent", &sent);
-    ctx.insert("total", &found.total);
+    ctx.insert(
+        "total",
+        &format::count(lang.lang, found.total as u64, "reports"),
+    );
     ctx.insert("overdue", &overdue);
     ctx.insert("page", &page);
     ctx.insert("pages", &pages);

@@ -112,3 +112,17 @@ pub async fn with_report<T: Send + 'static>(
     })
     .await
 }
+
+/// An inbox row as the desk's pages show it: its dates in words in the officer's language (the
+/// API keeps them ISO) and its status label.
+pub fn row_view(lang: PageLang, row: &crate::desk::work::InboxRow) -> serde_json::Value {
+    let mut view = serde_json::to_value(row).unwrap_or_default();
+    for key in ["received", "acknowledge_by", "feedback_by"] {
+        if let Some(iso) = view.get(key).and_then(|v| v.as_str()).map(str::to_owned) {
+            view[key] = crate::web::format::iso_date(lang.lang, &iso).into();
+        }
+    }
+    let label = crate::web::i18n::text(lang.lang, &format!("desk_status_{}", row.status));
+    view["status_label"] = label.into();
+    view
+}

@@ -182,6 +182,7 @@ impl PageError {
         ctx.insert("text", &text);
         ctx.insert("is_error", &true);
         ctx.insert("desk_area", &false);
+        crate::web::reporter::problem::insert(&mut ctx, &[]);
         templates.page(self.status_code(), "message.html", &ctx)
     }
 }

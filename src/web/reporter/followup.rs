@@ -8,12 +8,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
 
+use super::problem::Problem;
 use super::reception::{fail, reception};
 use super::session;
 use crate::receipt::ReceiptCode;
 use crate::web::form::Fields;
 use crate::web::state::AppState;
-use crate::web::{Failure, PageError, PageLang};
+use crate::web::{Failure, PageError, PageLang, i18n};
 
 pub async fn form(state: web::Data<AppState>, req: HttpRequest, lang: PageLang) -> HttpResponse {
     let ctx = state.templates.context(&req, lang);
@@ -38,7 +39,8 @@ pub async fn post(
         .map_err(|e| fail(&state, lang, e))?;
     let Some(reporter) = reporter else {
         let mut ctx = state.templates.context(&req, lang);
-        ctx.insert("not_found", &true);
+        let text = i18n::text(lang.lang, "followup_not_found");
+        Problem::new(StatusCode::BAD_REQUEST, "receipt", text).insert(&mut ctx);
         return Ok(state
             .templates
             .page(StatusCode::BAD_REQUEST, "followup.html", &ctx));

@@ -10,6 +10,7 @@ pub mod followup;
 pub mod guide;
 pub mod home;
 pub mod once;
+pub mod problem;
 pub mod receipt;
 pub mod reception;
 pub mod session;

@@ -15,7 +15,7 @@ use super::view::desk_name;
 use crate::config::DeskSettings;
 use crate::receipt::ReceiptCode;
 use crate::web::state::AppState;
-use crate::web::{PageLang, i18n};
+use crate::web::{PageLang, format, i18n};
 
 #[derive(Deserialize)]
 pub struct ReceiptQuery {
@@ -50,8 +50,9 @@ pub fn show(
     let mut ctx = state.templates.context(req, lang);
     ctx.insert("receipt", code.grouped().expose_secret());
     ctx.insert("desk_name", desk_name(desk, lang.lang));
-    ctx.insert("acknowledge_days", &desk.acknowledge_days);
-    ctx.insert("feedback_days", &desk.feedback_days);
+    let days = |n: u32| format::count(lang.lang, u64::from(n), "days");
+    ctx.insert("acknowledge_days", &days(desk.acknowledge_days));
+    ctx.insert("feedback_days", &days(desk.feedback_days));
     state.templates.page(StatusCode::OK, "receipt.html", &ctx)
 }
 

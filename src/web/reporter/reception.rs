@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use crate::domain::Lang;
 use crate::reporter::{Reception, ReporterError};
 use crate::web::state::AppState;
-use crate::web::{Failure, PageError, PageLang, i18n};
+use crate::web::{Failure, PageError, PageLang, format};
 
 /// The reporter's use cases, with this installation's store, desks, clock and settings.
 pub fn reception(state: &AppState) -> Reception {
@@ -25,26 +26,37 @@ pub fn fail(state: &AppState, lang: PageLang, error: ReporterError) -> PageError
     state.fail(lang, failure(lang, error))
 }
 
+/// The limit a submission went over, in the reporter's words ("1.000 tekens", "256 MiB").
+pub fn limit(lang: Lang, error: &ReporterError) -> Option<String> {
+    match *error {
+        ReporterError::MessageTooLong { max_chars } => {
+            Some(format::count(lang, max_chars as u64, "chars"))
+        }
+        ReporterError::TooManyFiles { max_files } => {
+            Some(format::count(lang, max_files as u64, "files"))
+        }
+        ReporterError::TooLarge { max_bytes } => Some(format::size(lang, max_bytes)),
+        _ => None,
+    }
+}
+
 /// What the reporter is told of a use case's failure.
 fn failure(lang: PageLang, error: ReporterError) -> Failure {
-    let t = |k: &str| i18n::text(lang.lang, k);
+    if let Some(limit) = limit(lang.lang, &error) {
+        return Failure::TooLarge(limit);
+    }
     match error {
         ReporterError::NoDesk => Failure::Invalid("err_no_desk"),
         ReporterError::Empty => Failure::Invalid("err_empty"),
-        ReporterError::MessageTooLong { max_chars } => {
-            Failure::TooLarge(format!("{max_chars} {}", t("unit_chars")))
-        }
-        ReporterError::TooManyFiles { max_files } => {
-            Failure::TooLarge(format!("{max_files} {}", t("unit_files")))
-        }
-        ReporterError::TooLarge { max_bytes } => {
-            Failure::TooLarge(format!("{} MiB", max_bytes / (1024 * 1024)))
-        }
         ReporterError::Busy => Failure::Busy,
         ReporterError::NotFound => Failure::NotFound,
         ReporterError::Moved => Failure::TryAgain("err_moved"),
         ReporterError::DiskFull => Failure::DiskFull,
         ReporterError::Internal(cause) => Failure::Internal(cause),
+        // Told above, as the limit they went over.
+        ReporterError::MessageTooLong { .. }
+        | ReporterError::TooManyFiles { .. }
+        | ReporterError::TooLarge { .. } => Failure::Malformed,
     }
 }
 

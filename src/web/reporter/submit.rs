@@ -9,9 +9,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::once::{self, Claim};
+use super::problem::Problem;
 use super::receipt;
 use super::reception::{fail, reception};
-use super::upload::{self, Target};
+use super::upload::{self, Rejected, Target, UploadError};
 /// The desk's inbox names desks as the reporter's pages do.
 pub use super::view::desk_name;
 use super::view::{DeskView, desk_view, insert_limits};
@@ -30,18 +31,59 @@ pub async fn form(
     lang: PageLang,
     query: web::Query<DeskQuery>,
 ) -> HttpResponse {
-    let chosen = query.desk.as_deref();
+    show_form(&state, &req, lang, query.desk.as_deref(), None)
+}
+
+/// The submit form; shown again after bad input with its problem and what the reporter typed
+/// (the files must be chosen again: a browser cannot be handed them back).
+fn show_form(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: PageLang,
+    chosen: Option<&str>,
+    again: Option<(Problem, &str)>,
+) -> HttpResponse {
     let desks: Vec<DeskView> = state
         .settings
         .desks
         .iter()
         .map(|d| desk_view(d, lang.lang, chosen == Some(d.id.as_str())))
         .collect();
-    let mut ctx = state.templates.context(&req, lang);
+    let mut ctx = state.templates.context(req, lang);
     ctx.insert("desks", &desks);
     ctx.insert("form_token", once::new_token().expose_secret());
-    insert_limits(&mut ctx, &state.settings.limits);
-    state.templates.page(StatusCode::OK, "submit.html", &ctx)
+    insert_limits(&mut ctx, lang, &state.settings.limits);
+    let status = match again {
+        Some((problem, message)) => {
+            problem.insert(&mut ctx);
+            ctx.insert("message_text", message);
+            problem.status
+        }
+        None => StatusCode::OK,
+    };
+    state.templates.page(status, "submit.html", &ctx)
+}
+
+/// The answer to a refused upload: the form again for a problem of the reporter's input, an
+/// error page for anything else.
+fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    lang: PageLang,
+    rejected: Rejected,
+) -> Result<HttpResponse, PageError> {
+    let Rejected { error, typed } = rejected;
+    match &error {
+        UploadError::Refused(e) => match Problem::of(lang, e) {
+            Some(problem) => {
+                let message = typed.message();
+                let again = Some((problem, message.as_str()));
+                Ok(show_form(state, req, lang, typed.desk.as_deref(), again))
+            }
+            None => Err(error.page(state, lang)),
+        },
+        _ => Err(error.page(state, lang)),
+    }
 }
 
 pub async fn post(
@@ -55,9 +97,11 @@ pub async fn post(
         .fresh_receipt()
         .map_err(|e| fail(&state, lang, e))?;
     let resolve = |desk: &str| reception.recipients_for(desk);
-    let upload = upload::receive(payload, reception.intake(), Target::ChooseDesk(&resolve))
-        .await
-        .map_err(|e| e.page(&state, lang))?;
+    let upload =
+        match upload::receive(payload, reception.intake(), Target::ChooseDesk(&resolve)).await {
+            Ok(upload) => upload,
+            Err(rejected) => return refused(&state, &req, lang, rejected),
+        };
     let filing = match upload.form_token.as_deref() {
         None => None,
         Some(token) if !once::well_formed(token) => {

@@ -5,11 +5,16 @@
 //! may be. Going over a limit stops the upload (the intake removes what was written) and reads,
 //! and discards, a bounded rest of the body, so the browser gets to see our answer.
 //!
+//! A refused upload hands back what the reporter typed (the desk, the message) in a [`Rejected`],
+//! held in memory only and wiped when dropped, so the form can be shown again with it; it is never
+//! written anywhere.
+//!
 //! The `desk` field must come before the message and files (browsers send fields in form order),
 //! because the encryptor needs the desk's recipients before the first byte.
 
 use actix_multipart::{Field, Multipart};
 use futures_util::StreamExt;
+use zeroize::Zeroizing;
 
 use super::reception::fail;
 use crate::reporter::parts::OpenPart;
@@ -53,6 +58,42 @@ pub struct Upload {
     pub parts: Parts,
 }
 
+/// What the reporter typed into a refused form, for showing it again: in memory only.
+#[derive(Default)]
+pub struct Typed {
+    pub desk: Option<String>,
+    pub csrf: Option<String>,
+    message: Zeroizing<Vec<u8>>,
+}
+
+impl Typed {
+    /// The message as typed (as far as it was read), wiped when dropped.
+    pub fn message(&self) -> Zeroizing<String> {
+        Zeroizing::new(String::from_utf8_lossy(&self.message).into_owned())
+    }
+
+    /// Keeps a chunk of the message, up to `cap` bytes. The buffer grows by copying into a new
+    /// one, so the old one is wiped as it is dropped (a `Vec` that grows in place would leave
+    /// its old allocation unwiped).
+    fn keep(&mut self, chunk: &[u8], cap: usize) {
+        let room = cap.saturating_sub(self.message.len());
+        let chunk = chunk.get(..room.min(chunk.len())).unwrap_or_default();
+        let needed = self.message.len() + chunk.len();
+        if needed > self.message.capacity() {
+            let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(2 * self.message.len())));
+            grown.extend_from_slice(&self.message);
+            self.message = grown;
+        }
+        self.message.extend_from_slice(chunk);
+    }
+}
+
+/// A refused upload: why, and what the reporter typed.
+pub struct Rejected {
+    pub error: UploadError,
+    pub typed: Typed,
+}
+
 /// Where the recipients come from: chosen by the `desk` field, or fixed (a follow-up).
 pub enum Target<'a> {
     ChooseDesk(&'a dyn Fn(&str) -> Option<Recipients>),
@@ -64,9 +105,15 @@ pub async fn receive(
     mut payload: Multipart,
     mut intake: Intake,
     target: Target<'_>,
-) -> Result<Upload, UploadError> {
-    let (mut desk, mut csrf, mut form_token) = (None, None, None);
+) -> Result<Upload, Rejected> {
+    let mut typed = Typed::default();
+    let mut form_token = None;
     let budget = intake.max_bytes();
+    // The message as typed is kept up to what an allowed message can take, and a little more.
+    let cap = intake
+        .max_message_chars()
+        .saturating_mul(4)
+        .saturating_add(4);
     let (mut recipients, resolve) = match target {
         Target::Fixed(r) => (Some(r), None),
         Target::ChooseDesk(resolve) => (None, Some(resolve)),
@@ -78,27 +125,35 @@ pub async fn receive(
             let name = field.name().unwrap_or_default().to_owned();
             match name.as_str() {
                 "desk" => {
-                    if desk.is_some() {
+                    if typed.desk.is_some() {
                         return Err(UploadError::SecondDesk);
                     }
                     let value = read_text(&mut field, &mut intake).await?;
-                    if let Some(resolve) = resolve {
-                        recipients = Some(resolve(&value).ok_or(ReporterError::NoDesk)?);
-                    }
-                    desk = Some(value);
+                    // An unknown desk is told once the message is kept, to show it again.
+                    recipients = resolve.and_then(|resolve| resolve(&value));
+                    typed.desk = Some(value);
                 }
-                "csrf" => csrf = Some(read_text(&mut field, &mut intake).await?),
+                "csrf" => typed.csrf = Some(read_text(&mut field, &mut intake).await?),
                 "form_token" => form_token = Some(read_text(&mut field, &mut intake).await?),
                 "lang" => {
                     read_text(&mut field, &mut intake).await?;
                 }
                 "message" => {
-                    if intake.has_message() {
+                    if intake.has_message() || !typed.message.is_empty() {
                         return Err(UploadError::Malformed);
                     }
-                    let to = recipients.as_ref().ok_or(ReporterError::NoDesk)?;
+                    let Some(to) = recipients.as_ref() else {
+                        keep_rest(&mut field, &mut intake, &mut typed, cap).await?;
+                        return Err(ReporterError::NoDesk.into());
+                    };
                     let part = intake.open_message(to);
-                    pour(&mut field, &mut intake, part).await?;
+                    let poured = pour(&mut field, &mut intake, part, Some((&mut typed, cap))).await;
+                    if let Err(UploadError::Refused(ReporterError::MessageTooLong { .. })) = poured
+                    {
+                        // The rest of the message, for the form shown again (bounded by `cap`).
+                        let _ = keep_rest(&mut field, &mut intake, &mut typed, cap).await;
+                    }
+                    poured?;
                 }
                 "attachment" => {
                     let to = recipients.as_ref().ok_or(ReporterError::NoDesk)?;
@@ -109,7 +164,7 @@ pub async fn receive(
                         .filter(|n| !n.is_empty());
                     let content_type = field.content_type().map(|m| m.essence_str().to_owned());
                     let part = intake.open_attachment(to, file_name, content_type)?;
-                    pour(&mut field, &mut intake, part).await?;
+                    pour(&mut field, &mut intake, part, None).await?;
                 }
                 _ => return Err(UploadError::Malformed),
             }
@@ -124,18 +179,34 @@ pub async fn receive(
     // rest of an over-limit body read.
     match result.and_then(|()| Ok(intake.finish()?)) {
         Ok(parts) => Ok(Upload {
-            desk,
-            csrf,
+            desk: typed.desk.take(),
+            csrf: typed.csrf.take(),
             form_token,
             parts,
         }),
-        Err(e) => {
-            if matches!(&e, UploadError::Refused(r) if r.is_over_limit()) {
+        Err(error) => {
+            if matches!(&error, UploadError::Refused(r) if r.is_over_limit()) {
                 drain(&mut payload, budget).await;
             }
-            Err(e)
+            Err(Rejected { error, typed })
         }
     }
+}
+
+/// Reads the rest of a message field into memory only (nothing is sealed), counting it
+/// toward the submission's size.
+async fn keep_rest(
+    field: &mut Field,
+    intake: &mut Intake,
+    typed: &mut Typed,
+    cap: usize,
+) -> Result<(), UploadError> {
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(|_| UploadError::Malformed)?;
+        intake.count(chunk.len())?;
+        typed.keep(&chunk, cap);
+    }
+    Ok(())
 }
 
 async fn read_text(field: &mut Field, intake: &mut Intake) -> Result<String, UploadError> {
@@ -162,14 +233,19 @@ fn header_bytes(field: &Field) -> usize {
     lines + 2 + 4
 }
 
-/// Streams one field into its part, then closes the part.
+/// Streams one field into its part, then closes the part; a message is also kept in `typed`
+/// (in memory, up to `cap` bytes), for the form shown again should the upload be refused.
 async fn pour(
     field: &mut Field,
     intake: &mut Intake,
     mut part: OpenPart<'_>,
+    mut typed: Option<(&mut Typed, usize)>,
 ) -> Result<(), UploadError> {
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|_| UploadError::Malformed)?;
+        if let Some((typed, cap)) = typed.as_mut() {
+            typed.keep(&chunk, *cap);
+        }
         intake.write(&mut part, &chunk)?;
     }
     Ok(intake.close(part).await?)

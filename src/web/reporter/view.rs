@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::config::{DeskSettings, Limits};
 use crate::domain::Lang;
 use crate::store::{ReportRecord, Status};
+use crate::web::{PageLang, format};
 
 /// A desk as a page lists it.
 #[derive(Serialize)]
@@ -37,18 +38,35 @@ pub fn desk_name(desk: &DeskSettings, lang: Lang) -> &str {
 }
 
 /// The limits a form states next to its fields.
-pub fn insert_limits(ctx: &mut tera::Context, limits: &Limits) {
-    ctx.insert("max_chars", &limits.message_chars);
-    ctx.insert("max_files", &limits.files);
-    ctx.insert("max_mib", &(limits.submission_bytes / (1024 * 1024)));
+pub fn insert_limits(ctx: &mut tera::Context, lang: PageLang, limits: &Limits) {
+    let lang = lang.lang;
+    ctx.insert(
+        "max_chars",
+        &format::count(lang, limits.message_chars as u64, "chars"),
+    );
+    ctx.insert("max_chars_raw", &limits.message_chars);
+    ctx.insert(
+        "max_files",
+        &format::count(lang, limits.files as u64, "files"),
+    );
+    ctx.insert("max_size", &format::size(lang, limits.submission_bytes));
 }
 
 /// The i18n key of what the reporter reads about their report's status: what the desk did, in
-/// their terms. The first reply acknowledges a report (`store::course`), so an acknowledged report
-/// with a reply reads "the desk has replied" rather than only "has read".
-pub fn status_key(record: &ReportRecord) -> String {
+/// their terms, derived from the whole record and not the status alone. A desk that replied has
+/// replied, whatever the status says (a transferred report starts again at `Received` with the
+/// first desk's replies in it, and the reporter may have deleted their copies: the desk's copies
+/// stay). A desk that extended the feedback term has read the report, even without a status change.
+pub fn status_key(record: &ReportRecord) -> &'static str {
+    let replied = record.items.iter().any(|i| i.kind.is_reply());
     match record.status {
-        Status::Acknowledged if record.replies().next().is_some() => "status_replied".into(),
-        status => format!("status_{}", status.key()),
+        Status::Received | Status::Acknowledged if replied => "status_replied",
+        Status::Received if record.forwarded_from.is_some() => "status_forwarded",
+        Status::Received if record.extension.is_some() => "status_acknowledged",
+        Status::Received => "status_received",
+        Status::Acknowledged => "status_acknowledged",
+        Status::InProgress => "status_in_progress",
+        Status::FeedbackGiven => "status_feedback_given",
+        Status::Closed => "status_closed",
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::store::Status;
 use crate::web::desk::extractors::DeskSession;
 use crate::web::desk::page::{desk_context, with_report};
+use crate::web::format;
 use crate::web::state::AppState;
 use crate::web::{PageError, PageLang, i18n};
 
@@ -25,7 +26,7 @@ struct ItemView {
     kind_key: String,
     /// A reply the reporter's key did not open.
     unreadable: bool,
-    size: u64,
+    size: String,
     day: String,
     batch: u32,
     new: bool,
@@ -68,8 +69,8 @@ pub async fn page(
                 kind: t(&format!("desk_kind_{kind_key}")),
                 kind_key,
                 unreadable: record.unreadable.contains(&i.id),
-                size: i.size,
-                day: i.day.iso(),
+                size: format::number(lang.lang, i.size),
+                day: format::date(lang.lang, i.day),
                 batch: i.batch,
                 new: new.contains(&i.id),
             }
@@ -80,7 +81,7 @@ pub async fn page(
         .iter()
         .map(|e| {
             serde_json::json!({
-                "day": e.day.iso(),
+                "day": format::date(lang.lang, e.day),
                 "status": t(&format!("desk_status_{}", e.status.key())),
                 "reason": e.reason.clone().unwrap_or_default(),
             })
@@ -99,7 +100,7 @@ pub async fn page(
         })
         .collect();
     let mut ctx = desk_context(&state, &req, lang, &session);
-    ctx.insert("report", &row);
+    ctx.insert("report", &crate::web::desk::page::row_view(lang, &row));
     ctx.insert(
         "officers",
         &crate::web::desk::inbox::desk_officers(&state, &session),
