@@ -175,7 +175,8 @@ fn a_tip_over_the_limit_through_nginx_is_answered_by_the_service_in_the_reporter
     let (answer, _, _) = upload_through_nginx(&site, "/en/submit", over);
     assert!(answer.starts_with("HTTP/1.1 413"), "{}", head_of(&answer));
     assert!(
-        answer.contains("Too large")
+        // The submit form again, with the error summary and the limit (issue 13's error pattern).
+        answer.contains("There is a problem")
             && answer.contains("500 MiB")
             && answer.contains("lang=\"en\""),
         "the service's page, in English: {}",
