@@ -36,6 +36,8 @@ pub enum InboxSort {
     Deadline,
     /// The day received, newest first.
     Newest,
+    /// By id: a stable order to page through with `after` (the API's list).
+    Id,
 }
 
 /// One page of a desk's inbox.
@@ -50,6 +52,8 @@ pub struct InboxQuery {
     /// A report id, or the start of one.
     pub id: Option<String>,
     pub sort: InboxSort,
+    /// Only reports whose id sorts after this one (paging by id).
+    pub after: Option<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -102,6 +106,10 @@ impl InboxQuery {
             values.push(Value::Text(id.clone()));
             values.push(Value::Text(format!("{id}\u{7f}")));
         }
+        if let Some(after) = &self.after {
+            clause.push_str(" AND id > ?");
+            values.push(Value::Text(after.clone()));
+        }
         (clause, values)
     }
 }
@@ -113,14 +121,17 @@ impl Store {
         let order = match query.sort {
             InboxSort::Deadline => "due, received, id",
             InboxSort::Newest => "received DESC, id DESC",
+            InboxSort::Id => "id",
         };
+        // By id, SQLite walks the primary key from `after`; the others have their index.
         let index = match query.sort {
-            InboxSort::Deadline => "reports_by_due",
-            InboxSort::Newest => "reports_by_day",
+            InboxSort::Deadline => "INDEXED BY reports_by_due",
+            InboxSort::Newest => "INDEXED BY reports_by_day",
+            InboxSort::Id => "",
         };
         self.db.read(|tx| {
             let total: i64 = tx.query_row(
-                &format!("SELECT count(*) FROM reports INDEXED BY {index} WHERE {clause}"),
+                &format!("SELECT count(*) FROM reports {index} WHERE {clause}"),
                 rusqlite::params_from_iter(values.iter()),
                 |row| row.get(0),
             )?;
@@ -132,7 +143,7 @@ impl Store {
             ));
             let ids: Vec<String> = {
                 let mut statement = tx.prepare(&format!(
-                    "SELECT id FROM reports INDEXED BY {index} WHERE {clause}
+                    "SELECT id FROM reports {index} WHERE {clause}
                      ORDER BY {order} LIMIT ? OFFSET ?"
                 ))?;
                 let rows =

@@ -64,6 +64,7 @@ impl InboxParams {
             } else {
                 InboxSort::Deadline
             },
+            after: None,
             offset: (self.page.unwrap_or(1).max(1) - 1).saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
         }

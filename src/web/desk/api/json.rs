@@ -106,9 +106,25 @@ pub struct Transferred {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BundleParams {
     /// Only items this officer has not downloaded yet.
     pub new: Option<bool>,
+}
+
+/// The list's paging and filters; an unknown parameter is refused, not ignored.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Reports per page, 1 to 500 (50 when not given).
+    pub limit: Option<usize>,
+    /// Only reports whose id sorts after this one: the last id of the previous page.
+    pub after: Option<String>,
+    /// Only reports with this status.
+    pub status: Option<String>,
+    /// Only reports past a deadline (`true`), or only those that are not (`false`).
+    pub overdue: Option<bool>,
 }
 
 #[cfg(test)]

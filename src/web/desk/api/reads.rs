@@ -4,23 +4,86 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::json::{BundleParams, ItemJson, ReportDetailJson, ReportJson};
+use super::json::{BundleParams, ItemJson, ListParams, ReportDetailJson, ReportJson};
 use super::officer::ApiOfficer;
+use crate::store::Status;
+use crate::store::inbox::{AssignedFilter, InboxQuery, InboxSort, StatusFilter};
 use crate::web::desk::report::download::tar_response;
 use crate::web::error::ApiError;
 use crate::web::error::ApiFailure;
 use crate::web::state::AppState;
 
+/// Reports on one page of the list when `limit` is not given, and the most on one page.
+const LIST_DEFAULT: usize = 50;
+const LIST_MAX: usize = 500;
+
 #[utoipa::path(get, path = "/desk/api/v1/reports", tag = "reports",
-    responses((status = 200, description = "This desk's reports, overdue first", body = [ReportJson]),
+    params(ListParams),
+    responses((status = 200, description = "This desk's reports by id, a page at a time; a `Link` header with rel=\"next\" names the next page", body = [ReportJson]),
+              (status = 400, description = "A bad parameter", body = ApiError),
               (status = 401, description = "No or a bad token", body = ApiError)),
     security(("bearer" = [])))]
 pub async fn list(
     officer: ApiOfficer,
     state: web::Data<AppState>,
+    params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let rows = officer.work(&state, |desk| desk.inbox()).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(ReportJson::from).collect::<Vec<_>>()))
+    let params = params.into_inner();
+    let limit = params.limit.unwrap_or(LIST_DEFAULT);
+    if !(1..=LIST_MAX).contains(&limit) {
+        return Err(ApiFailure::bad_request("limit must be between 1 and 500"));
+    }
+    let status = match params.status.as_deref() {
+        None => StatusFilter::All,
+        Some(key) => StatusFilter::Only(
+            Status::parse(key).ok_or_else(|| ApiFailure::bad_request("unknown status"))?,
+        ),
+    };
+    if let Some(after) = &params.after
+        && (after.len() > 64 || !after.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(ApiFailure::bad_request("after must be a report id"));
+    }
+    let query = InboxQuery {
+        desk: officer.0.desk.clone(),
+        status,
+        overdue_on: (params.overdue == Some(true)).then(|| state.clock.today()),
+        assigned: AssignedFilter::Anyone,
+        label: None,
+        id: None,
+        sort: InboxSort::Id,
+        after: params.after.clone(),
+        offset: 0,
+        // One more than asked: whether there is a next page.
+        limit: limit + 1,
+    };
+    let found = officer
+        .work(&state, move |desk| desk.inbox_page(query))
+        .await?;
+    let mut rows = found.rows;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    // The next page starts after this one's last report, whatever `overdue=false` leaves out.
+    let last = rows.last().map(|r| r.id.clone());
+    if params.overdue == Some(false) {
+        rows.retain(|r| !r.overdue);
+    }
+    let mut response = HttpResponse::Ok();
+    if more && let Some(last) = last {
+        let mut next = vec![("limit", limit.to_string()), ("after", last)];
+        if let Some(status) = params.status {
+            next.push(("status", status));
+        }
+        if let Some(overdue) = params.overdue {
+            next.push(("overdue", overdue.to_string()));
+        }
+        let query = serde_urlencoded::to_string(next).unwrap_or_default();
+        response.insert_header((
+            actix_web::http::header::LINK,
+            format!("</desk/api/v1/reports?{query}>; rel=\"next\""),
+        ));
+    }
+    Ok(response.json(rows.into_iter().map(ReportJson::from).collect::<Vec<_>>()))
 }
 
 #[utoipa::path(get, path = "/desk/api/v1/reports/{id}", tag = "reports",
