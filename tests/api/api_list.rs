@@ -97,5 +97,7 @@ async fn the_list_filters_by_status_and_overdue_and_refuses_bad_parameters() {
         "?colour=red",
     ] {
         assert_eq!(page(&app, &token, bad).await.0, 400, "{bad}");
+        // Without a valid token nothing is said about the parameters.
+        assert_eq!(page(&app, "no-such-token", bad).await.0, 401, "{bad}");
     }
 }

@@ -26,9 +26,12 @@ const LIST_MAX: usize = 500;
 pub async fn list(
     officer: ApiOfficer,
     state: web::Data<AppState>,
-    params: web::Query<ListParams>,
+    // Read as a result, so that a stranger's request gets 401 before any word on its parameters.
+    params: Result<web::Query<ListParams>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiFailure> {
-    let params = params.into_inner();
+    let params = params
+        .map_err(|_| ApiFailure::bad_request("unknown parameter or bad value"))?
+        .into_inner();
     let limit = params.limit.unwrap_or(LIST_DEFAULT);
     if !(1..=LIST_MAX).contains(&limit) {
         return Err(ApiFailure::bad_request("limit must be between 1 and 500"));
