@@ -10,7 +10,7 @@ use crate::audit;
 use crate::chromedriver::{Chromedriver, Options, browser_installed};
 use crate::desk_helpers::PASSWORD;
 use crate::helpers::*;
-use crate::page::{click_and_load, wait_for};
+use crate::page::{click_and_load, two_attachments, wait_for};
 use crate::reporter::write_reply;
 use crate::steps::Steps;
 
@@ -36,14 +36,7 @@ async fn every_page_passes_axe_works_by_keyboard_and_fits_320_px() {
     let mut steps = Steps::new(TEST, &browser);
     let b = &browser;
     let files = tempfile::tempdir().unwrap();
-    let paths: Vec<String> = ["een.txt", "twee.txt"]
-        .iter()
-        .map(|name| {
-            let path = files.path().join(name);
-            std::fs::write(&path, b"bijlage").unwrap();
-            path.display().to_string()
-        })
-        .collect();
+    let paths = two_attachments(files.path());
 
     steps
         .run("scripts and axe run in this session", async {

@@ -68,3 +68,16 @@ pub async fn press(b: &Client, key: Key) -> Result<(), CmdError> {
         .then(KeyAction::Up { value: key.into() });
     b.perform_actions(keys).await
 }
+
+/// Two small files to attach (`een.txt`, `twee.txt`) in `dir`: with a limit of one file, both
+/// make an oversized submission. Their paths, for a file input.
+pub fn two_attachments(dir: &std::path::Path) -> Vec<String> {
+    ["een.txt", "twee.txt"]
+        .iter()
+        .map(|name| {
+            let path = dir.join(name);
+            std::fs::write(&path, b"bijlage").unwrap();
+            path.display().to_string()
+        })
+        .collect()
+}

@@ -7,7 +7,7 @@ use fantoccini::Locator::Css;
 
 use crate::chromedriver::{Chromedriver, Options, browser_installed};
 use crate::helpers::*;
-use crate::page::{click_and_load, wait_for};
+use crate::page::{click_and_load, two_attachments, wait_for};
 use crate::reporter::reports;
 use crate::steps::Steps;
 
@@ -30,14 +30,7 @@ async fn a_reporters_mistakes_get_the_form_again_with_javascript_off() {
     let mut steps = Steps::new(TEST, &browser);
     let b = &browser;
     let files = tempfile::tempdir().unwrap();
-    let paths: Vec<String> = ["een.txt", "twee.txt"]
-        .iter()
-        .map(|name| {
-            let path = files.path().join(name);
-            std::fs::write(&path, b"bijlage").unwrap();
-            path.display().to_string()
-        })
-        .collect();
+    let paths = two_attachments(files.path());
 
     steps
         .run("an empty tip: the form again, the desk kept", async {
