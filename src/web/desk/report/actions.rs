@@ -16,7 +16,7 @@ use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
 /// Runs one action on the report `id` and sends the officer back to its page.
-async fn act<T: Send + 'static>(
+pub(super) async fn act<T: Send + 'static>(
     state: &AppState,
     lang: PageLang,
     session: &DeskSession,

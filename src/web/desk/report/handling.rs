@@ -4,9 +4,9 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::actions::act;
 use crate::web::desk::extractors::DeskForm;
 use crate::web::desk::inbox::desk_officers;
-use crate::web::desk::page::{run, see_other};
 use crate::web::state::AppState;
 use crate::web::{PageError, PageLang};
 
@@ -19,14 +19,14 @@ pub async fn assign(
 ) -> Result<HttpResponse, PageError> {
     let to = Some(form.text("officer").to_owned()).filter(|n| !n.is_empty());
     let officers = desk_officers(&state, &form.session);
-    let id = path.into_inner();
-    let back = format!("{}/desk/reports/{id}", lang.prefix());
-    run(&state, lang, &form.session, move |desk| {
-        let record = desk.report(&id)?;
-        desk.assign(&record, to.as_deref(), &officers)
-    })
-    .await?;
-    Ok(see_other(back))
+    act(
+        &state,
+        lang,
+        &form.session,
+        path.into_inner(),
+        move |desk, record| desk.assign(&record, to.as_deref(), &officers),
+    )
+    .await
 }
 
 /// A label on one report, put on or taken off, from its page.
@@ -38,12 +38,12 @@ pub async fn label(
 ) -> Result<HttpResponse, PageError> {
     let label = form.text("label").to_owned();
     let add = form.text("remove") != "1";
-    let id = path.into_inner();
-    let back = format!("{}/desk/reports/{id}", lang.prefix());
-    run(&state, lang, &form.session, move |desk| {
-        let record = desk.report(&id)?;
-        desk.label(&record, &label, add)
-    })
-    .await?;
-    Ok(see_other(back))
+    act(
+        &state,
+        lang,
+        &form.session,
+        path.into_inner(),
+        move |desk, record| desk.label(&record, &label, add),
+    )
+    .await
 }
