@@ -1,4 +1,4 @@
-//! How the API says no: a status and a JSON body `{"error": "…"}`, beside the pages of
+//! How the API says no: a status and a JSON body `{"error": {"code": "…", "message": "…"}}`, beside the pages of
 //! [`super`], so that every error a request can end in is told in this one folder. Desk failures
 //! map here, once; an internal one is logged on the request's span and only its operation id is
 //! told.
@@ -10,14 +10,8 @@ use utoipa::ToSchema;
 
 use crate::desk::work::DeskError;
 
-/// An API error body.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    pub error: String,
-}
-
-/// The error body the API moves to, a code for scripts and a message for people:
-/// `{"error": {"code": "…", "message": "…"}}`. Only a wrong method answers with it so far.
+/// The one error body of the API, a code for scripts and a message for people:
+/// `{"error": {"code": "…", "message": "…"}}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CodedError {
     pub error: Coded,
@@ -43,23 +37,28 @@ pub fn method_not_allowed(allow: &str) -> HttpResponse {
 
 /// What the API answers on failure.
 #[derive(Debug)]
-pub struct ApiFailure(StatusCode, String);
+pub struct ApiFailure(StatusCode, &'static str, String);
 
 impl ApiFailure {
     /// The request cannot be served as it is; `why` is told to the caller.
     pub fn bad_request(why: &str) -> ApiFailure {
-        ApiFailure(StatusCode::BAD_REQUEST, why.to_owned())
+        ApiFailure(StatusCode::BAD_REQUEST, "bad_request", why.to_owned())
     }
 
     /// 415: a body of a type this route does not take (it was not read).
     pub fn unsupported_type(why: &str) -> ApiFailure {
-        ApiFailure(StatusCode::UNSUPPORTED_MEDIA_TYPE, why.to_owned())
+        ApiFailure(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+            why.to_owned(),
+        )
     }
 
     /// No token, or one that is unknown, revoked, or whose officer is gone.
     pub fn unauthorized() -> ApiFailure {
         ApiFailure(
             StatusCode::UNAUTHORIZED,
+            "unauthorized",
             "a valid bearer token is required".into(),
         )
     }
@@ -76,8 +75,11 @@ impl actix_web::ResponseError for ApiFailure {
         self.0
     }
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.0).json(ApiError {
-            error: self.1.clone(),
+        HttpResponse::build(self.0).json(CodedError {
+            error: Coded {
+                code: self.1,
+                message: self.2.clone(),
+            },
         })
     }
 }
@@ -85,14 +87,16 @@ impl actix_web::ResponseError for ApiFailure {
 impl From<DeskError> for ApiFailure {
     fn from(e: DeskError) -> Self {
         match e {
-            DeskError::NotFound => ApiFailure(StatusCode::NOT_FOUND, "no such report".into()),
-            // The English text the web area shows, and its key for scripts to match on.
-            DeskError::Invalid(key) => {
-                let text = crate::web::i18n::text(crate::domain::Lang::En, key);
-                ApiFailure::bad_request(&format!("{text} ({key})"))
-            }
+            DeskError::NotFound => not_found(),
+            // The English text the web area shows; its key, less the prefix, for scripts.
+            DeskError::Invalid(key) => ApiFailure(
+                StatusCode::BAD_REQUEST,
+                key.strip_prefix("desk_err_").unwrap_or(key),
+                crate::web::i18n::text(crate::domain::Lang::En, key),
+            ),
             DeskError::DiskFull => ApiFailure(
                 StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
                 "the disk is full; nothing was stored, try again later".into(),
             ),
             DeskError::Internal(cause) => {
@@ -101,9 +105,20 @@ impl From<DeskError> for ApiFailure {
                 tracing::error!(cause = %cause, "api internal error");
                 ApiFailure(
                     StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
                     format!("internal error {op}"),
                 )
             }
         }
     }
+}
+
+/// 404 for an unknown route, a report that does not exist and another desk's report alike:
+/// the same body for all three, so that a desk's wall tells nothing.
+pub fn not_found() -> ApiFailure {
+    ApiFailure(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such resource".into(),
+    )
 }

@@ -3,7 +3,7 @@
 //! which the log has with the cause — never the cause itself.
 
 pub mod json;
-pub use json::{ApiError, ApiFailure};
+pub use json::{ApiFailure, CodedError};
 
 use std::fmt;
 

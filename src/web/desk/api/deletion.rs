@@ -9,7 +9,7 @@ use super::officer::ApiOfficer;
 use super::writes::{json_max, upload_failure};
 use crate::desk::work::REASON_MAX;
 use crate::web::desk::upload;
-use crate::web::error::{ApiError, ApiFailure};
+use crate::web::error::{ApiFailure, CodedError};
 use crate::web::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -32,9 +32,9 @@ async fn reason_of(payload: web::Payload) -> Result<String, ApiFailure> {
     params(("id" = String, Path, description = "Report id")),
     request_body(content = DeleteRequest, content_type = "application/json"),
     responses((status = 204, description = "The report is deleted, files and record"),
-              (status = 400, description = "No reason given", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 400, description = "No reason given", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn report(
     officer: ApiOfficer,
@@ -58,9 +58,9 @@ pub async fn report(
            ("item" = String, Path, description = "Item id")),
     request_body(content = DeleteRequest, content_type = "application/json"),
     responses((status = 204, description = "The item is deleted; the reporter's thread says the desk removed an item"),
-              (status = 400, description = "No reason given", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report or item at this desk", body = ApiError)),
+              (status = 400, description = "No reason given", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report or item at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn item(
     officer: ApiOfficer,

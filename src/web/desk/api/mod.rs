@@ -13,9 +13,10 @@ pub mod openapi;
 pub mod reads;
 pub mod writes;
 
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 
-use crate::web::error::ApiError;
+use crate::web::error::json::not_found;
+
 use crate::web::methods::api;
 
 /// The API routes, mounted at `/desk/api/v1`. Each path once, with all its methods (a wrong one
@@ -35,8 +36,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api("/reports/{id}/take-back").post(writes::take_back))
         .service(api("/openapi.json").get(openapi::document))
         .default_service(web::to(|| async {
-            HttpResponse::NotFound().json(ApiError {
-                error: "no such route".into(),
-            })
+            actix_web::ResponseError::error_response(&not_found())
         }));
 }

@@ -10,7 +10,7 @@ use super::json::{
     Created, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest, Transferred,
 };
 use super::{reads, writes};
-use crate::web::error::ApiError;
+use crate::web::error::CodedError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,7 +18,7 @@ use crate::web::error::ApiError;
          description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
     paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer, writes::take_back,
           deletion::report, deletion::item),
-    components(schemas(ApiError, ReportJson, ReportDetailJson, ItemJson,
+    components(schemas(CodedError, crate::web::error::json::Coded, ReportJson, ReportDetailJson, ItemJson,
                        ReplyRequest, Created, StatusRequest, Transferred, DeleteRequest)),
     servers((url = "http://127.0.0.1:8081",
              description = "The desk's own listener (desk_listen; in production its onion service with client authorisation). The reporters' address answers 404 for every /desk path.")),

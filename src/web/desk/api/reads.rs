@@ -9,8 +9,7 @@ use super::officer::ApiOfficer;
 use crate::store::Status;
 use crate::store::inbox::{AssignedFilter, InboxQuery, InboxSort, StatusFilter};
 use crate::web::desk::report::download::tar_response;
-use crate::web::error::ApiError;
-use crate::web::error::ApiFailure;
+use crate::web::error::{ApiFailure, CodedError};
 use crate::web::state::AppState;
 
 /// Reports on one page of the list when `limit` is not given, and the most on one page.
@@ -20,8 +19,8 @@ const LIST_MAX: usize = 500;
 #[utoipa::path(get, path = "/desk/api/v1/reports", tag = "reports",
     params(ListParams),
     responses((status = 200, description = "This desk's reports by id, a page at a time; a `Link` header with rel=\"next\" names the next page", body = [ReportJson]),
-              (status = 400, description = "A bad parameter", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError)),
+              (status = 400, description = "A bad parameter", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn list(
     officer: ApiOfficer,
@@ -92,8 +91,8 @@ pub async fn list(
 #[utoipa::path(get, path = "/desk/api/v1/reports/{id}", tag = "reports",
     params(("id" = String, Path, description = "Report id")),
     responses((status = 200, description = "The report and its items", body = ReportDetailJson),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn one(
     officer: ApiOfficer,
@@ -136,8 +135,8 @@ pub async fn one(
 #[utoipa::path(get, path = "/desk/api/v1/reports/{id}/bundle", tag = "reports",
     params(("id" = String, Path, description = "Report id"), BundleParams),
     responses((status = 200, description = "A tar bundle: manifest.json and one .age file per item", content_type = "application/x-tar"),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn bundle(
     officer: ApiOfficer,

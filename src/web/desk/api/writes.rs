@@ -10,7 +10,7 @@ use super::officer::ApiOfficer;
 use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
 use crate::store::Status;
 use crate::web::desk::upload::{self, FileUploadError};
-use crate::web::error::{ApiError, ApiFailure};
+use crate::web::error::{ApiFailure, CodedError};
 use crate::web::state::AppState;
 
 /// The most a JSON body holding `chars` characters of text can take: every character escaped,
@@ -30,10 +30,10 @@ enum ReplyBody {
     request_body(description = "JSON `{\"text\": …}`, or a reply package made offline with `meldpunt seal-reply` (tar, `application/octet-stream`)",
         content((ReplyRequest = "application/json"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 201, description = "Reply stored, encrypted", body = Created),
-              (status = 400, description = "Empty, too long, or not a reply package for this report and desk", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError),
-              (status = 415, description = "Neither JSON nor a package", body = ApiError)),
+              (status = 400, description = "Empty, too long, or not a reply package for this report and desk", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError),
+              (status = 415, description = "Neither JSON nor a package", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn reply(
     officer: ApiOfficer,
@@ -85,9 +85,9 @@ pub async fn reply(
     params(("id" = String, Path, description = "Report id")),
     request_body(content = StatusRequest, content_type = "application/json"),
     responses((status = 200, description = "Status changed", body = ReportJson),
-              (status = 400, description = "Not a forward move, or reopening without a reason", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 400, description = "Not a forward move, or reopening without a reason", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn status(
     officer: ApiOfficer,
@@ -117,9 +117,9 @@ pub async fn status(
     params(("id" = String, Path, description = "Report id")),
     request_body(description = "A transfer package made offline with `meldpunt transfer` (tar)", content = Vec<u8>, content_type = "application/x-tar"),
     responses((status = 200, description = "The report now belongs to the new desk", body = Transferred),
-              (status = 400, description = "The package is not acceptable", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "No such report at this desk", body = ApiError)),
+              (status = 400, description = "The package is not acceptable", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn transfer(
     officer: ApiOfficer,
@@ -147,9 +147,9 @@ pub async fn transfer(
 #[utoipa::path(post, path = "/desk/api/v1/reports/{id}/take-back", tag = "reports",
     params(("id" = String, Path, description = "Report id")),
     responses((status = 200, description = "The report is back at this desk, as it was before the transfer", body = Transferred),
-              (status = 400, description = "It can no longer be taken back (the receiving desk has opened it, or it changed there)", body = ApiError),
-              (status = 401, description = "No or a bad token", body = ApiError),
-              (status = 404, description = "This desk sent no such report", body = ApiError)),
+              (status = 400, description = "It can no longer be taken back (the receiving desk has opened it, or it changed there)", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "This desk sent no such report", body = CodedError)),
     security(("bearer" = [])))]
 pub async fn take_back(
     officer: ApiOfficer,
