@@ -122,3 +122,46 @@ pub fn not_found() -> ApiFailure {
         "no such resource".into(),
     )
 }
+
+/// The query, JSON body and path extractors' failures, in the coded shape instead of actix's
+/// plain text (which would echo what the caller sent). Installed on the API scope.
+pub fn extractor_configs(cfg: &mut actix_web::web::ServiceConfig) {
+    use actix_web::error::JsonPayloadError;
+    use actix_web::web::{JsonConfig, PathConfig, QueryConfig};
+    cfg.app_data(QueryConfig::default().error_handler(|_, _| {
+        ApiFailure(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "the query string is not acceptable".into(),
+        )
+        .into()
+    }))
+    .app_data(JsonConfig::default().error_handler(|err, _| {
+        match err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                ApiFailure(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "the body is too large".into(),
+                )
+            }
+            JsonPayloadError::ContentType => {
+                ApiFailure::unsupported_type("expected a body of type application/json")
+            }
+            _ => ApiFailure(
+                StatusCode::BAD_REQUEST,
+                "bad_json",
+                "the JSON body is not acceptable".into(),
+            ),
+        }
+        .into()
+    }))
+    .app_data(PathConfig::default().error_handler(|_, _| {
+        ApiFailure(
+            StatusCode::BAD_REQUEST,
+            "bad_path",
+            "the path is not acceptable".into(),
+        )
+        .into()
+    }));
+}

@@ -15,13 +15,14 @@ pub mod writes;
 
 use actix_web::web;
 
-use crate::web::error::json::not_found;
+use crate::web::error::json::{extractor_configs, not_found};
 
 use crate::web::methods::api;
 
 /// The API routes, mounted at `/desk/api/v1`. Each path once, with all its methods (a wrong one
 /// answers 405 in JSON, [`crate::web::methods`]); an unknown path 404 in JSON.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    extractor_configs(cfg);
     cfg.service(api("/reports").get(reads::list))
         .service(
             api("/reports/{id}")
