@@ -3,6 +3,7 @@
 
 mod admin_area;
 mod admin_live;
+mod api_errors;
 mod api_list;
 mod bounds;
 mod deletion;
