@@ -84,10 +84,10 @@ async fn refused_quickly(action: &str, key: &str) {
 
 #[actix_web::test]
 async fn a_sealed_reply_with_two_thousand_stanzas_is_refused_quickly_and_nothing_is_stored() {
-    refused_quickly("replies", "desk_err_age_header").await;
+    refused_quickly("replies", r#""code":"age_header""#).await;
 }
 
 #[actix_web::test]
 async fn a_transfer_package_with_two_thousand_stanzas_is_refused_quickly_and_nothing_is_stored() {
-    refused_quickly("transfer", "desk_err_age_header").await;
+    refused_quickly("transfer", r#""code":"age_header""#).await;
 }

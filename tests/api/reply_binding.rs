@@ -65,7 +65,7 @@ async fn a_reply_sealed_for_one_report_is_refused_on_another_and_accepted_on_its
     let before = app.state.store.get(&b).unwrap().unwrap().items.len();
     let (status, body) = upload(&app, &token, b.as_str(), package.clone()).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body.contains("desk_err_reply_package"), "{body}");
+    assert!(body.contains(r#""code":"reply_package""#), "{body}");
     assert_eq!(
         app.state.store.get(&b).unwrap().unwrap().items.len(),
         before

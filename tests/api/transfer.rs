@@ -231,7 +231,7 @@ async fn a_transfer_sealed_to_keys_that_are_not_the_new_desks_is_refused_and_bot
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(
-        body.contains("desk_err_package_recipients") && body.contains("recipients"),
+        body.contains(r#""code":"package_recipients""#) && body.contains("recipients"),
         "{body}"
     );
 
@@ -247,7 +247,7 @@ async fn a_transfer_sealed_to_keys_that_are_not_the_new_desks_is_refused_and_bot
     });
     let (status, body) = sc.transfer(lying).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body.contains("desk_err_package_sealing"), "{body}");
+    assert!(body.contains(r#""code":"package_sealing""#), "{body}");
 
     assert_eq!(sc.desk(), "ap");
     assert!(all_open_for(&sc.app, "ap"), "ap still opens every item");
@@ -356,7 +356,7 @@ async fn a_package_missing_or_adding_an_item_is_refused_and_changes_nothing() {
     for body in [missing, added] {
         let (status, text) = sc.transfer(body).await;
         assert_eq!(status, 400, "{text}");
-        assert!(text.contains("desk_err_package_items"), "{text}");
+        assert!(text.contains(r#""code":"package_items""#), "{text}");
     }
     assert_eq!(sc.desk(), "ap");
     for (file, bytes) in before {
@@ -459,7 +459,7 @@ async fn once_the_new_desk_downloads_the_old_ciphertexts_are_gone_and_take_back_
     assert!(!previous.exists(), "deleted for real once om has it");
     let (status, body) = post(&sc.app, &sc.ap, &sc.report, "take-back", Vec::new()).await;
     assert_eq!(status, 400, "nothing is kept for ap any more: {body}");
-    assert!(body.contains("desk_err_take_back"), "{body}");
+    assert!(body.contains(r#""code":"take_back""#), "{body}");
     assert_eq!(sc.desk(), "om");
     assert!(all_open_for(&sc.app, "om"));
 }

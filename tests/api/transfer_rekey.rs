@@ -114,7 +114,7 @@ async fn rekey_leaves_nothing_the_departed_officers_key_opens_and_everything_the
     let body = std::fs::read(&stale_package).unwrap();
     let (status, text) = post(&rotated, &token, report.as_str(), "transfer", body).await;
     assert_eq!(status, 400, "{text}");
-    assert!(text.contains("desk_err_package_recipients"), "{text}");
+    assert!(text.contains(r#""code":"package_recipients""#), "{text}");
 
     let current = directory(&after, &dir.path().join("desks.toml"));
     let (fresh, done) = package(&bundle, &key, &current, None, dir.path());

@@ -40,9 +40,18 @@ pub fn method_not_allowed(allow: &str) -> HttpResponse {
 pub struct ApiFailure(StatusCode, &'static str, String);
 
 impl ApiFailure {
-    /// The request cannot be served as it is; `why` is told to the caller.
-    pub fn bad_request(why: &str) -> ApiFailure {
-        ApiFailure(StatusCode::BAD_REQUEST, "bad_request", why.to_owned())
+    /// The request cannot be served as it is: `code` for scripts, `why` for the person.
+    pub fn bad_request(code: &'static str, why: &str) -> ApiFailure {
+        ApiFailure(StatusCode::BAD_REQUEST, code, why.to_owned())
+    }
+
+    /// 413: the body is larger than this route takes (the rest was not read).
+    pub fn too_large() -> ApiFailure {
+        ApiFailure(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the body is too large".into(),
+        )
     }
 
     /// 415: a body of a type this route does not take (it was not read).
@@ -139,11 +148,7 @@ pub fn extractor_configs(cfg: &mut actix_web::web::ServiceConfig) {
     .app_data(JsonConfig::default().error_handler(|err, _| {
         match err {
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                ApiFailure(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    "the body is too large".into(),
-                )
+                ApiFailure::too_large()
             }
             JsonPayloadError::ContentType => {
                 ApiFailure::unsupported_type("expected a body of type application/json")

@@ -24,7 +24,7 @@ async fn reason_of(payload: web::Payload) -> Result<String, ApiFailure> {
         .await
         .map_err(upload_failure)?;
     let request: DeleteRequest = serde_json::from_slice(&body)
-        .map_err(|_| ApiFailure::bad_request("expected {\"reason\": \"…\"}"))?;
+        .map_err(|_| ApiFailure::bad_request("bad_json", "expected {\"reason\": \"…\"}"))?;
     Ok(request.reason)
 }
 

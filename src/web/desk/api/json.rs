@@ -100,6 +100,17 @@ pub struct StatusRequest {
     pub reason: String,
 }
 
+/// A longer term for feedback (art. 9(1)(f): up to six months, with a reason).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRequest {
+    /// The new feedback term in days from the day received: longer than the present one, at
+    /// most 180.
+    pub feedback_days: u32,
+    /// Why the desk needs longer; kept in the record and shown to the reporter.
+    pub reason: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Transferred {
     pub desk: String,

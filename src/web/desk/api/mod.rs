@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api("/reports/{id}/bundle").get(reads::bundle))
         .service(api("/reports/{id}/replies").post(writes::reply))
         .service(api("/reports/{id}/status").post(writes::status))
+        .service(api("/reports/{id}/extension").post(writes::extension))
         .service(api("/reports/{id}/transfer").post(writes::transfer))
         .service(api("/reports/{id}/take-back").post(writes::take_back))
         .service(api("/openapi.json").get(openapi::document))

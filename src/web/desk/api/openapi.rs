@@ -7,7 +7,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::deletion::{self, DeleteRequest};
 use super::json::{
-    Created, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest, Transferred,
+    Created, ExtensionRequest, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest,
+    Transferred,
 };
 use super::{reads, writes};
 use crate::web::error::CodedError;
@@ -16,10 +17,10 @@ use crate::web::error::CodedError;
 #[openapi(
     info(title = "meldpunt desk API", version = "1",
          description = "For desk officers: list reports, download sealed bundles, reply, set status, transfer. Bearer tokens come from `meldpunt officer token`."),
-    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::transfer, writes::take_back,
+    paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::extension, writes::transfer, writes::take_back,
           deletion::report, deletion::item),
     components(schemas(CodedError, crate::web::error::json::Coded, ReportJson, ReportDetailJson, ItemJson,
-                       ReplyRequest, Created, StatusRequest, Transferred, DeleteRequest)),
+                       ReplyRequest, Created, StatusRequest, ExtensionRequest, Transferred, DeleteRequest)),
     servers((url = "http://127.0.0.1:8081",
              description = "The desk's own listener (desk_listen; in production its onion service with client authorisation). The reporters' address answers 404 for every /desk path.")),
     modifiers(&BearerAuth)

@@ -29,22 +29,29 @@ pub async fn list(
     params: Result<web::Query<ListParams>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiFailure> {
     let params = params
-        .map_err(|_| ApiFailure::bad_request("unknown parameter or bad value"))?
+        .map_err(|_| ApiFailure::bad_request("bad_query", "unknown parameter or bad value"))?
         .into_inner();
     let limit = params.limit.unwrap_or(LIST_DEFAULT);
     if !(1..=LIST_MAX).contains(&limit) {
-        return Err(ApiFailure::bad_request("limit must be between 1 and 500"));
+        return Err(ApiFailure::bad_request(
+            "bad_query",
+            "limit must be between 1 and 500",
+        ));
     }
     let status = match params.status.as_deref() {
         None => StatusFilter::All,
         Some(key) => StatusFilter::Only(
-            Status::parse(key).ok_or_else(|| ApiFailure::bad_request("unknown status"))?,
+            Status::parse(key)
+                .ok_or_else(|| ApiFailure::bad_request("bad_query", "unknown status"))?,
         ),
     };
     if let Some(after) = &params.after
         && (after.len() > 64 || !after.bytes().all(|b| b.is_ascii_hexdigit()))
     {
-        return Err(ApiFailure::bad_request("after must be a report id"));
+        return Err(ApiFailure::bad_request(
+            "bad_query",
+            "after must be a report id",
+        ));
     }
     let query = InboxQuery {
         desk: officer.0.desk.clone(),

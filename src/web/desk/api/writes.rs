@@ -5,7 +5,9 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::json::{Created, ReplyRequest, ReportJson, StatusRequest, Transferred};
+use super::json::{
+    Created, ExtensionRequest, ReplyRequest, ReportJson, StatusRequest, Transferred,
+};
 use super::officer::ApiOfficer;
 use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
 use crate::store::Status;
@@ -99,14 +101,52 @@ pub async fn status(
     let body = upload::body_in_memory(payload, json_max(REASON_MAX))
         .await
         .map_err(upload_failure)?;
-    let request: StatusRequest = serde_json::from_slice(&body)
-        .map_err(|_| ApiFailure::bad_request("expected {\"status\": \"…\", \"reason\": \"…\"}"))?;
-    let to =
-        Status::parse(&request.status).ok_or_else(|| ApiFailure::bad_request("unknown status"))?;
+    let request: StatusRequest = serde_json::from_slice(&body).map_err(|_| {
+        ApiFailure::bad_request(
+            "bad_json",
+            "expected {\"status\": \"…\", \"reason\": \"…\"}",
+        )
+    })?;
+    let to = Status::parse(&request.status)
+        .ok_or_else(|| ApiFailure::bad_request("unknown_status", "unknown status"))?;
     let row = officer
         .work(&state, move |desk| {
             let record = desk.report(&id)?;
             desk.set_status(&record, to, &request.reason)?;
+            desk.row(&desk.report(&id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ReportJson::from(row)))
+}
+
+#[utoipa::path(post, path = "/desk/api/v1/reports/{id}/extension", tag = "reports",
+    params(("id" = String, Path, description = "Report id")),
+    request_body(content = ExtensionRequest, content_type = "application/json"),
+    responses((status = 200, description = "The feedback term is longer", body = ReportJson),
+              (status = 400, description = "Not longer than now, over 180 days, or no reason", body = CodedError),
+              (status = 401, description = "No or a bad token", body = CodedError),
+              (status = 404, description = "No such report at this desk", body = CodedError)),
+    security(("bearer" = [])))]
+pub async fn extension(
+    officer: ApiOfficer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiFailure> {
+    let id = path.into_inner();
+    let body = upload::body_in_memory(payload, json_max(REASON_MAX))
+        .await
+        .map_err(upload_failure)?;
+    let request: ExtensionRequest = serde_json::from_slice(&body).map_err(|_| {
+        ApiFailure::bad_request(
+            "bad_json",
+            "expected {\"feedback_days\": 180, \"reason\": \"…\"}",
+        )
+    })?;
+    let row = officer
+        .work(&state, move |desk| {
+            let record = desk.report(&id)?;
+            desk.extend(&record, request.feedback_days, &request.reason)?;
             desk.row(&desk.report(&id)?)
         })
         .await?;
@@ -181,9 +221,11 @@ pub(super) fn upload_failure(e: FileUploadError) -> ApiFailure {
         FileUploadError::Io(io) if io.raw_os_error() == Some(28) => {
             ApiFailure::from(DeskError::DiskFull)
         }
+        FileUploadError::TooLarge => ApiFailure::too_large(),
         FileUploadError::NotPackage => ApiFailure::bad_request(
+            "not_package",
             "the body is not a package (a tar archive from meldpunt seal-reply or transfer); nothing was stored",
         ),
-        _ => ApiFailure::bad_request("the body could not be read or is too large"),
+        _ => ApiFailure::bad_request("bad_body", "the body could not be read"),
     }
 }
