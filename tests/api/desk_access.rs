@@ -162,6 +162,7 @@ async fn the_api_answers_401_without_a_good_token_and_404_for_another_desk() {
             ("GET", format!("/reports/{id}/bundle")),
             ("POST", format!("/reports/{id}/replies")),
             ("POST", format!("/reports/{id}/status")),
+            ("POST", format!("/reports/{id}/extension")),
             ("POST", format!("/reports/{id}/transfer")),
             ("POST", format!("/reports/{id}/take-back")),
         ]
@@ -179,6 +180,11 @@ async fn the_api_answers_401_without_a_good_token_and_404_for_another_desk() {
                 .client
                 .post(api(path.clone()))
                 .json(&serde_json::json!({"status": "acknowledged"})),
+            _ if path.ends_with("/extension") => w
+                .app
+                .client
+                .post(api(path.clone()))
+                .json(&serde_json::json!({"feedback_days": 150, "reason": "more time"})),
             _ => w
                 .app
                 .client

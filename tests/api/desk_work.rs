@@ -448,6 +448,7 @@ async fn the_openapi_document_describes_exactly_the_api_routes() {
             "/desk/api/v1/reports",
             "/desk/api/v1/reports/{id}",
             "/desk/api/v1/reports/{id}/bundle",
+            "/desk/api/v1/reports/{id}/extension",
             "/desk/api/v1/reports/{id}/items/{item}",
             "/desk/api/v1/reports/{id}/replies",
             "/desk/api/v1/reports/{id}/status",

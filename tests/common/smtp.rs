@@ -17,14 +17,7 @@ pub const PASSWORD: &str = "sink password 1";
 /// The first Python that has aiosmtpd: Debian's package installs it for /usr/bin/python3, which
 /// need not be the `python3` first on PATH.
 pub fn python_with_aiosmtpd() -> Option<&'static str> {
-    ["python3", "/usr/bin/python3"].into_iter().find(|python| {
-        Command::new(python)
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
+    super::tools::python_with("aiosmtpd")
 }
 
 /// A test CA and a server certificate it signed, for 127.0.0.1 and localhost (rustls refuses a

@@ -26,3 +26,16 @@ pub fn skip(why: &str) {
     );
     eprintln!("\n*** SKIPPED: {why} ***\n");
 }
+
+/// The first Python that can import `module`: Debian's packages install for /usr/bin/python3,
+/// pip for the `python3` first on PATH, and the two need not be the same.
+pub fn python_with(module: &str) -> Option<&'static str> {
+    ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", &format!("import {module}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod api_contract;
 mod backup;
 mod cleanup;
 mod config;

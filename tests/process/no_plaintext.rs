@@ -56,7 +56,7 @@ fn is_file(annotation: &str) -> bool {
 }
 
 /// Adds an officer of desk `ap` beside the running service; returns its TOTP generator.
-fn add_officer(data: &std::path::Path, name: &str) -> totp_rs::Totp {
+pub(crate) fn add_officer(data: &std::path::Path, name: &str) -> totp_rs::Totp {
     let mut add = meldpunt();
     add.args([
         "officer",

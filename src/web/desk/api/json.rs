@@ -85,6 +85,12 @@ impl std::fmt::Debug for ReplyRequest {
     }
 }
 
+/// A package made offline (`meldpunt seal-reply`, `meldpunt transfer`): a tar archive of age
+/// files, sent as the raw body. Only named in the OpenAPI document.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Package(pub Vec<u8>);
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     pub id: String,
@@ -94,6 +100,7 @@ pub struct Created {
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     /// The new status.
+    #[schema(pattern = "^(received|acknowledged|in_progress|feedback_given|closed)$")]
     pub status: String,
     /// Required when reopening a closed report.
     #[serde(default)]
@@ -106,6 +113,7 @@ pub struct StatusRequest {
 pub struct ExtensionRequest {
     /// The new feedback term in days from the day received: longer than the present one, at
     /// most 180.
+    #[schema(minimum = 1, maximum = 180)]
     pub feedback_days: u32,
     /// Why the desk needs longer; kept in the record and shown to the reporter.
     pub reason: String,
@@ -129,10 +137,13 @@ pub struct BundleParams {
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Reports per page, 1 to 500 (50 when not given).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// Only reports whose id sorts after this one: the last id of the previous page.
+    #[param(pattern = "^[0-9a-fA-F]{0,64}$")]
     pub after: Option<String>,
     /// Only reports with this status.
+    #[param(pattern = "^(received|acknowledged|in_progress|feedback_given|closed)$")]
     pub status: Option<String>,
     /// Only reports past a deadline (`true`), or only those that are not (`false`).
     pub overdue: Option<bool>,

@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::deletion::{self, DeleteRequest};
 use super::json::{
-    Created, ExtensionRequest, ItemJson, ReplyRequest, ReportDetailJson, ReportJson, StatusRequest,
-    Transferred,
+    Created, ExtensionRequest, ItemJson, Package, ReplyRequest, ReportDetailJson, ReportJson,
+    StatusRequest, Transferred,
 };
 use super::{reads, writes};
 use crate::web::error::CodedError;
@@ -20,7 +20,7 @@ use crate::web::error::CodedError;
     paths(reads::list, reads::one, reads::bundle, writes::reply, writes::status, writes::extension, writes::transfer, writes::take_back,
           deletion::report, deletion::item),
     components(schemas(CodedError, crate::web::error::json::Coded, ReportJson, ReportDetailJson, ItemJson,
-                       ReplyRequest, Created, StatusRequest, ExtensionRequest, Transferred, DeleteRequest)),
+                       ReplyRequest, Created, StatusRequest, ExtensionRequest, Package, Transferred, DeleteRequest)),
     servers((url = "http://127.0.0.1:8081",
              description = "The desk's own listener (desk_listen; in production its onion service with client authorisation). The reporters' address answers 404 for every /desk path.")),
     modifiers(&BearerAuth)

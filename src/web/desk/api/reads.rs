@@ -142,6 +142,7 @@ pub async fn one(
 #[utoipa::path(get, path = "/desk/api/v1/reports/{id}/bundle", tag = "reports",
     params(("id" = String, Path, description = "Report id"), BundleParams),
     responses((status = 200, description = "A tar bundle: manifest.json and one .age file per item", content_type = "application/x-tar"),
+              (status = 400, description = "A bad parameter", body = CodedError),
               (status = 401, description = "No or a bad token", body = CodedError),
               (status = 404, description = "No such report at this desk", body = CodedError)),
     security(("bearer" = [])))]

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::json::{
-    Created, ExtensionRequest, ReplyRequest, ReportJson, StatusRequest, Transferred,
+    Created, ExtensionRequest, Package, ReplyRequest, ReportJson, StatusRequest, Transferred,
 };
 use super::officer::ApiOfficer;
 use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
@@ -30,7 +30,7 @@ enum ReplyBody {
 #[utoipa::path(post, path = "/desk/api/v1/reports/{id}/replies", tag = "reports",
     params(("id" = String, Path, description = "Report id")),
     request_body(description = "JSON `{\"text\": …}`, or a reply package made offline with `meldpunt seal-reply` (tar, `application/octet-stream`)",
-        content((ReplyRequest = "application/json"), (Vec<u8> = "application/octet-stream"))),
+        content((ReplyRequest = "application/json"), (Package = "application/octet-stream"))),
     responses((status = 201, description = "Reply stored, encrypted", body = Created),
               (status = 400, description = "Empty, too long, or not a reply package for this report and desk", body = CodedError),
               (status = 401, description = "No or a bad token", body = CodedError),
@@ -155,7 +155,7 @@ pub async fn extension(
 
 #[utoipa::path(post, path = "/desk/api/v1/reports/{id}/transfer", tag = "reports",
     params(("id" = String, Path, description = "Report id")),
-    request_body(description = "A transfer package made offline with `meldpunt transfer` (tar)", content = Vec<u8>, content_type = "application/x-tar"),
+    request_body(description = "A transfer package made offline with `meldpunt transfer` (tar; `application/x-tar` is taken too)", content = Package, content_type = "application/octet-stream"),
     responses((status = 200, description = "The report now belongs to the new desk", body = Transferred),
               (status = 400, description = "The package is not acceptable", body = CodedError),
               (status = 401, description = "No or a bad token", body = CodedError),
