@@ -50,6 +50,8 @@ pub enum Action {
     OfficerMailSet,
     /// An officer's digest address removed.
     OfficerMailCleared,
+    /// An internal note added to a report (its text is sealed; the log says only that it was).
+    Note,
 }
 
 impl Action {
@@ -83,6 +85,7 @@ impl Action {
             Action::Spam => "spam",
             Action::OfficerMailSet => "officer_mail_set",
             Action::OfficerMailCleared => "officer_mail_cleared",
+            Action::Note => "note",
         }
     }
 }

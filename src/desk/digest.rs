@@ -36,7 +36,7 @@ pub fn counts(
     let mut counts = DigestCounts::default();
     for record in records.iter().filter(|r| r.desk == desk.id) {
         let due = deadlines(record, desk, today);
-        let from_reporter = |kind: ItemKind| !kind.is_reply();
+        let from_reporter = |kind: ItemKind| !kind.from_desk();
         if record
             .new_for(officer)
             .iter()

@@ -262,7 +262,7 @@ fn own_messages(record: &ReportRecord) -> Vec<OwnMessage> {
     for item in record
         .items
         .iter()
-        .filter(|i| !i.kind.is_reply() && i.kind != ItemKind::Manifest)
+        .filter(|i| !i.kind.from_desk() && i.kind != ItemKind::Manifest)
     {
         let entry = batches.entry(item.batch).or_insert(OwnMessage {
             day: item.day,

@@ -37,9 +37,10 @@ impl Store {
         })
     }
 
-    /// Adds items the desk made (replies) to an existing report. Each reply is numbered with the
+    /// Adds items the desk made (replies, notes) to an existing report. Each is numbered with the
     /// latest submission when it is stored (the one it answers), and the first reply counts as
-    /// the acknowledgement ([`ReportRecord::note_reply`]) — for every way a reply comes in.
+    /// the acknowledgement ([`ReportRecord::note_reply`]) — for every way a reply comes in. A
+    /// note is no acknowledgement: the reporter never sees it.
     pub fn add_items(
         &self,
         report: &ReportId,
@@ -51,10 +52,10 @@ impl Store {
             let latest = record.next_batch().saturating_sub(1);
             let mut replied = false;
             for mut item in items {
-                if item.kind.is_reply() {
+                if item.kind.from_desk() {
                     item.batch = latest;
-                    replied = true;
                 }
+                replied |= item.kind.is_reply();
                 record.items.push(item);
             }
             if replied {

@@ -50,9 +50,15 @@ impl Status {
 }
 
 impl ItemKind {
-    /// A reply of the desk, in either copy: numbered with the submission it answers.
+    /// A reply of the desk to the reporter, in either copy.
     pub fn is_reply(self) -> bool {
         matches!(self, ItemKind::Reply | ItemKind::DeskCopy)
+    }
+
+    /// Written by the desk (a reply in either copy, or an internal note), not by the reporter:
+    /// numbered with the submission it answers, never a submission of its own.
+    pub fn from_desk(self) -> bool {
+        matches!(self, ItemKind::Reply | ItemKind::DeskCopy | ItemKind::Note)
     }
 }
 
@@ -72,6 +78,9 @@ pub enum ItemKind {
     /// The desk's own copy of a reply, encrypted to the desk alone: it stays for the desk's
     /// records (directive art. 18) when the reporter deletes theirs, and a receipt never opens it.
     DeskCopy,
+    /// An officer's internal note on the report, encrypted to the desk's recipients alone: the
+    /// reporter never sees it, and the server cannot read it.
+    Note,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -213,7 +222,7 @@ impl ReportRecord {
     pub fn next_batch(&self) -> u32 {
         self.items
             .iter()
-            .filter(|i| !i.kind.is_reply())
+            .filter(|i| !i.kind.from_desk())
             .map(|i| i.batch + 1)
             .max()
             .unwrap_or(0)

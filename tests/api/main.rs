@@ -24,6 +24,7 @@ mod helpers;
 mod hostile_age;
 mod logs;
 mod methods;
+mod notes;
 mod notify;
 mod officer_deletion;
 mod offline;

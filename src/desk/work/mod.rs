@@ -12,6 +12,7 @@ mod deletion;
 mod download;
 mod error;
 pub mod handling;
+mod notes;
 mod replies;
 mod status;
 mod take_back;
@@ -31,6 +32,7 @@ use crate::domain::{Clock, DeskId, ReportId};
 use crate::store::{ReportRecord, Store};
 
 pub use error::DeskError;
+pub use notes::NOTES_MAX;
 pub use take_back::{SentRow, drop_expired_previous};
 pub use transfer::KEEP_PREVIOUS_DAYS;
 

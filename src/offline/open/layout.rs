@@ -26,6 +26,7 @@ use crate::store::ItemKind;
 
 const MESSAGE: &str = "message.txt";
 const REPLIES: &str = "replies";
+const NOTES: &str = "notes";
 const MANIFEST: &str = "manifest.json";
 /// How often a taken name is renumbered before giving up (only a file system that folds names
 /// in ways [`NameBook`] does not know about gets here at all).
@@ -54,15 +55,20 @@ pub(super) fn write_all(
     let entries = read_submission_manifests(&verified, identity, report);
     let flat = verified
         .iter()
-        .all(|v| v.item.kind.is_reply() || v.item.batch == 0);
+        .all(|v| v.item.kind.from_desk() || v.item.batch == 0);
     let mut order: Vec<&Verified> = verified
         .iter()
         .filter(|v| v.item.kind != ItemKind::Manifest)
         .collect();
-    // Messages before attachments within a submission, submissions in order, replies last.
+    // Messages before attachments within a submission, submissions in order, the desk's own
+    // items (replies, notes) last.
     order.sort_by_key(|v| {
         let kind = &v.item.kind;
-        (kind.is_reply(), v.item.batch, *kind == ItemKind::Attachment)
+        (
+            kind.from_desk(),
+            v.item.batch,
+            *kind == ItemKind::Attachment,
+        )
     });
     let mut writer = Writer {
         out,
@@ -73,6 +79,7 @@ pub(super) fn write_all(
     };
     let mut replies_per_day: HashMap<&str, u32> = HashMap::new();
     let mut desk_copies_per_day: HashMap<&str, u32> = HashMap::new();
+    let mut notes_per_day: HashMap<&str, u32> = HashMap::new();
     for v in order {
         let folder = submission_folder(flat, v.item.batch);
         let entry = entries.get(&(v.item.batch, v.item.id.clone()));
@@ -100,6 +107,13 @@ pub(super) fn write_all(
                 *n += 1;
                 let name = format!("{day}-{n}-desk-copy.txt");
                 writer.write(v, REPLIES, Choice::Named(name), Cut::Text)?;
+            }
+            // An internal note: for the desk's eyes, in a folder of its own.
+            ItemKind::Note => {
+                let day = plain_day(&v.item.day);
+                let n = notes_per_day.entry(day).or_default();
+                *n += 1;
+                writer.write(v, NOTES, Choice::Named(format!("{day}-{n}.txt")), Cut::Text)?;
             }
             ItemKind::Manifest => {}
         }
@@ -194,7 +208,7 @@ struct Folder {
 impl Folder {
     fn new(top: bool) -> Self {
         let mut names = NameBook::default();
-        for fixed in [MESSAGE, REPLIES, MANIFEST] {
+        for fixed in [MESSAGE, REPLIES, NOTES, MANIFEST] {
             names.reserve(fixed);
         }
         Folder {

@@ -109,9 +109,12 @@ pub(super) fn describe(item: &BundleItem) -> String {
         ItemKind::Manifest => "submission manifest",
         ItemKind::Reply => "reply",
         ItemKind::DeskCopy => "reply, the desk's copy",
+        ItemKind::Note => "internal note",
     };
     match (item.kind, item.batch) {
-        (ItemKind::Reply | ItemKind::DeskCopy, _) => format!("{} ({kind})", item.file_name()),
+        (ItemKind::Reply | ItemKind::DeskCopy | ItemKind::Note, _) => {
+            format!("{} ({kind})", item.file_name())
+        }
         (_, 0) => format!("{} ({kind}, tip)", item.file_name()),
         (_, n) => format!("{} ({kind}, follow-up {n})", item.file_name()),
     }

@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(page("/reports/{id}/bundle").get(download::bundle))
         .service(page("/reports/{id}/reply").post(actions::reply))
         .service(page("/reports/{id}/reply-sealed").post(actions::reply_sealed))
+        .service(page("/reports/{id}/note").post(actions::note))
         .service(page("/reports/{id}/status").post(actions::status))
         .service(page("/reports/{id}/extend").post(actions::extend))
         .service(page("/reports/{id}/transfer").post(actions::transfer))

@@ -10,7 +10,7 @@ use crate::desk::work::InboxRow;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemJson {
     pub id: String,
-    /// `message`, `attachment`, `manifest` or `reply`.
+    /// `message`, `attachment`, `manifest`, `reply`, `desk_copy` or `note`.
     pub kind: String,
     /// Ciphertext bytes.
     pub size: u64,

@@ -45,6 +45,24 @@ pub async fn reply(
     .await
 }
 
+/// An internal note, sealed to the desk alone.
+pub async fn note(
+    state: web::Data<AppState>,
+    lang: PageLang,
+    path: web::Path<String>,
+    form: DeskForm,
+) -> Result<HttpResponse, PageError> {
+    let text = zeroize::Zeroizing::new(form.text("text").to_owned());
+    act(
+        &state,
+        lang,
+        &form.session,
+        path.into_inner(),
+        move |desk, record| desk.note(&record, &text),
+    )
+    .await
+}
+
 pub async fn status(
     state: web::Data<AppState>,
     lang: PageLang,
