@@ -62,6 +62,7 @@ pub fn prepare(settings: &mut Settings) -> io::Result<()> {
                 feedback_days: 90,
                 retention_days: 365,
                 digest: Default::default(),
+                canned_replies: Default::default(),
             })
         })
         .collect::<io::Result<_>>()?;

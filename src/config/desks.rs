@@ -32,6 +32,8 @@ pub(super) struct FileDesk {
     retention_days: u32,
     #[serde(default)]
     digest: DigestMode,
+    #[serde(default)]
+    canned_replies: super::CannedReplies,
 }
 
 fn default_acknowledge_days() -> u32 {
@@ -122,5 +124,6 @@ fn parse_desk(desk: FileDesk) -> Result<DeskSettings, ConfigError> {
         feedback_days: desk.feedback_days,
         retention_days: desk.retention_days,
         digest: desk.digest,
+        canned_replies: desk.canned_replies,
     })
 }

@@ -63,6 +63,21 @@ pub struct DeskSettings {
     pub retention_days: u32,
     /// What the desk's officers' daily digest says (only with `[notify]`).
     pub digest: DigestMode,
+    /// The desk's own texts to start a reply from, where it does not want the standard ones.
+    pub canned_replies: CannedReplies,
+}
+
+/// Texts an officer may start a typed reply from (`[desk.canned_replies]`); each one not given
+/// is the standard text in the page's language. An officer always edits before sending.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReplies {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledgement: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub information: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure: Option<String>,
 }
 
 #[cfg(test)]
@@ -80,6 +95,7 @@ impl DeskSettings {
             feedback_days: 90,
             retention_days: 30,
             digest: DigestMode::Plain,
+            canned_replies: CannedReplies::default(),
         }
     }
 }

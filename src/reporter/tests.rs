@@ -38,6 +38,7 @@ fn fixture(limits: Limits) -> Fixture {
         feedback_days: 90,
         retention_days: 30,
         digest: Default::default(),
+        canned_replies: Default::default(),
     };
     let salt = store.install_salt().unwrap();
     let reception = Reception {

@@ -8,6 +8,7 @@ mod api_list;
 mod bounds;
 mod deletion;
 mod desk_access;
+mod desk_confirm;
 mod desk_door;
 mod desk_gates;
 mod desk_helpers;

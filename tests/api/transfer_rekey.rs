@@ -40,6 +40,7 @@ fn desk(id: &str, keys: &[&age::x25519::Identity]) -> DeskSettings {
         feedback_days: 90,
         retention_days: 365,
         digest: Default::default(),
+        canned_replies: Default::default(),
     }
 }
 

@@ -109,3 +109,21 @@ fn a_secret_key_pasted_as_a_recipient_is_refused_and_never_echoed() {
     let err = refusal(&desk("hvk", &typo, ""));
     assert!(!err.contains(&typo[16..]), "the value is echoed: {err}");
 }
+
+#[test]
+fn a_desk_may_give_its_own_reply_templates_and_an_unknown_one_is_refused() {
+    let own = "[desk.canned_replies]\nacknowledgement = \"Eigen tekst van het loket.\"";
+    let settings = load_text(&desk("ap", &fresh(), own)).unwrap();
+    let canned = &settings.desks[0].canned_replies;
+    assert_eq!(
+        canned.acknowledgement.as_deref(),
+        Some("Eigen tekst van het loket.")
+    );
+    assert_eq!(canned.closure, None, "the others stay the standard ones");
+    let err = refusal(&desk(
+        "ap",
+        &fresh(),
+        "[desk.canned_replies]\ngoodbye = \"x\"",
+    ));
+    assert!(err.contains("goodbye"), "{err}");
+}

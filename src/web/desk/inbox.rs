@@ -31,6 +31,8 @@ pub struct InboxParams {
     q: Option<String>,
     sort: Option<String>,
     done: Option<usize>,
+    /// Set after a transfer: the report has left this desk.
+    transferred: Option<u8>,
 }
 
 impl InboxParams {
@@ -194,6 +196,8 @@ pub async fn page(
             "done",
             &format!("{} {done}", i18n::text(lang.lang, "desk_bulk_done")),
         );
+    } else if params.transferred.is_some() {
+        ctx.insert("done", &i18n::text(lang.lang, "desk_done_transfer"));
     }
     Ok(state
         .templates

@@ -6,6 +6,7 @@
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, web};
 
+use super::canned::Done;
 use crate::desk::work::{DeskError, DeskWork, SEALED_REPLY_MAX};
 use crate::seal::TempPath;
 use crate::store::{ReportRecord, Status};
@@ -15,15 +16,17 @@ use crate::web::desk::upload::{self, FileUploadError};
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
 
-/// Runs one action on the report `id` and sends the officer back to its page.
+/// Runs one action on the report `id` and sends the officer back to its page, which confirms
+/// what was `done`.
 pub(super) async fn act<T: Send + 'static>(
     state: &AppState,
     lang: PageLang,
     session: &DeskSession,
     id: String,
+    done: Done,
     work: impl FnOnce(&DeskWork, ReportRecord) -> Result<T, DeskError> + Send + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let page = format!("{}/desk/reports/{id}", lang.prefix());
+    let page = done_page(lang, &id, done);
     with_report(state, lang, session, id, work).await?;
     Ok(see_other(page))
 }
@@ -40,6 +43,7 @@ pub async fn reply(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Reply,
         move |desk, record| desk.reply_text(&record, &text),
     )
     .await
@@ -58,6 +62,7 @@ pub async fn note(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Note,
         move |desk, record| desk.note(&record, &text),
     )
     .await
@@ -82,6 +87,7 @@ pub async fn status(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Status,
         move |desk, record| desk.set_status(&record, to, &reason),
     )
     .await
@@ -107,6 +113,7 @@ pub async fn extend(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Extension,
         move |desk, record| desk.extend(&record, days, &reason),
     )
     .await
@@ -146,9 +153,14 @@ pub async fn reply_sealed(
     let id = path.into_inner();
     with_report(&state, lang, &session, id.clone(), |_, _| Ok(())).await?;
     let file = checked_upload(&state, lang, &session, payload, SEALED_REPLY_MAX).await?;
-    act(&state, lang, &session, id, move |desk, record| {
-        desk.reply_sealed(&record, file)
-    })
+    act(
+        &state,
+        lang,
+        &session,
+        id,
+        Done::Reply,
+        move |desk, record| desk.reply_sealed(&record, file),
+    )
     .await
 }
 
@@ -168,7 +180,7 @@ pub async fn transfer(
         desk.transfer(&record, file)
     })
     .await?;
-    Ok(see_other(format!("{}/desk/", lang.prefix())))
+    Ok(see_other(format!("{}/desk/?transferred=1", lang.prefix())))
 }
 
 /// Takes back a report this desk transferred (the form is on the inbox's list of sent reports).
@@ -179,7 +191,12 @@ pub async fn take_back(
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = format!("{}/desk/reports/{id}", lang.prefix());
+    let page = done_page(lang, &id, Done::TakenBack);
     run(&state, lang, &form.session, move |desk| desk.take_back(&id)).await?;
     Ok(see_other(page))
+}
+
+/// The report's page, confirming what was `done`.
+fn done_page(lang: PageLang, id: &str, done: Done) -> String {
+    format!("{}/desk/reports/{id}?done={}", lang.prefix(), done.key())
 }

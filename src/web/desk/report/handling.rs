@@ -5,6 +5,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::actions::act;
+use super::canned::Done;
 use crate::web::desk::extractors::DeskForm;
 use crate::web::desk::inbox::desk_officers;
 use crate::web::state::AppState;
@@ -24,6 +25,7 @@ pub async fn assign(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Assignment,
         move |desk, record| desk.assign(&record, to.as_deref(), &officers),
     )
     .await
@@ -43,6 +45,7 @@ pub async fn label(
         lang,
         &form.session,
         path.into_inner(),
+        Done::Label,
         move |desk, record| desk.label(&record, &label, add),
     )
     .await

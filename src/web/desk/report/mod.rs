@@ -3,6 +3,7 @@
 //! `actions`, and the bundle download in `download`.
 
 pub mod actions;
+pub mod canned;
 pub mod deletion;
 pub mod download;
 pub mod handling;
@@ -17,6 +18,7 @@ use crate::web::desk::page::{desk_context, with_report};
 use crate::web::format;
 use crate::web::state::AppState;
 use crate::web::{PageError, PageLang, i18n};
+use canned::{Done, TEMPLATES};
 
 #[derive(Serialize)]
 struct ItemView {
@@ -30,6 +32,14 @@ struct ItemView {
     day: String,
     batch: u32,
     new: bool,
+}
+
+/// The page's own query: a confirmation and a reply template, both optional and both checked
+/// against fixed lists (anything else is ignored, not an error).
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    done: Option<String>,
+    template: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -114,6 +124,25 @@ pub async fn page(
     ctx.insert("new_count", &new.len());
     ctx.insert("history", &history);
     ctx.insert("choices", &choices);
+    let query = web::Query::<PageQuery>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    if let Some(done) = query.done.as_deref().and_then(Done::parse) {
+        ctx.insert("done", &done.text(lang));
+    }
+    let desk = state.installation().desk(&record.desk).cloned();
+    let templates: Vec<Choice> = TEMPLATES
+        .into_iter()
+        .map(|key| Choice {
+            key,
+            label: t(&format!("desk_canned_{key}")),
+        })
+        .collect();
+    ctx.insert("templates", &templates);
+    let reply_text = desk
+        .zip(query.template)
+        .and_then(|(desk, key)| canned::template(&desk, lang, &key));
+    ctx.insert("reply_text", &reply_text.unwrap_or_default());
     ctx.insert(
         "extension_reason",
         &record
