@@ -242,7 +242,7 @@ async fn account_and_admin_pages(steps: &mut Steps<'_>, b: &Client, app: &TestAp
         .await;
 }
 
-async fn log_in(b: &Client, code: &str) -> Result<(), CmdError> {
+pub(crate) async fn log_in(b: &Client, code: &str) -> Result<(), CmdError> {
     b.find(Css("#name")).await?.send_keys("anna").await?;
     b.find(Css("#password")).await?.send_keys(PASSWORD).await?;
     b.find(Css("#code")).await?.send_keys(code).await?;

@@ -20,6 +20,7 @@ mod accessibility;
 mod accessibility_thread;
 mod audit;
 mod chromedriver;
+mod inbox;
 mod officer;
 mod page;
 mod reporter;
