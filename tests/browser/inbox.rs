@@ -112,7 +112,7 @@ async fn the_inbox_filters_pages_and_passes_axe_in_every_state() {
                 .await?;
             submit(b, "/desk/").await?;
             wait_for(b, "table.inbox").await?;
-            assert_eq!(rows(b).await?, [closed.clone()]);
+            assert_eq!(rows(b).await?, std::slice::from_ref(closed));
             Ok(())
         })
         .await;
