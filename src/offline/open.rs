@@ -15,6 +15,7 @@ mod kept;
 mod layout;
 mod report;
 mod verify;
+mod writer;
 
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io;

@@ -63,7 +63,7 @@ impl ItemKind {
 }
 
 /// What an item (one ciphertext file) holds, as far as the server may know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// A message written by the reporter (the tip or a follow-up).
