@@ -13,6 +13,7 @@ mod download;
 mod error;
 pub mod handling;
 mod replies;
+mod statistics;
 mod status;
 mod take_back;
 #[cfg(test)]
@@ -31,6 +32,7 @@ use crate::domain::{Clock, DeskId, ReportId};
 use crate::store::{ReportRecord, Store};
 
 pub use error::DeskError;
+pub use statistics::FIRST_YEAR;
 pub use take_back::{SentRow, drop_expired_previous};
 pub use transfer::KEEP_PREVIOUS_DAYS;
 
