@@ -55,16 +55,18 @@ pub struct Label {
 fn scale_top(max: u64) -> u64 {
     let mut power = 1u64;
     loop {
-        for step in [2, 4, 10] {
-            let top = step * power;
-            if top >= max {
-                return top;
+        for step in [2u64, 4, 10] {
+            match step.checked_mul(power) {
+                Some(top) if top >= max => return top,
+                Some(_) => {}
+                // Beyond any real count: the busiest month is the top.
+                None => return max,
             }
         }
-        power = power.saturating_mul(10);
-        if power == u64::MAX {
-            return u64::MAX;
-        }
+        power = match power.checked_mul(10) {
+            Some(next) => next,
+            None => return max,
+        };
     }
 }
 
@@ -125,6 +127,7 @@ mod tests {
     fn the_scale_rounds_up_to_a_number_with_a_whole_half() {
         let tops: Vec<u64> = [0, 1, 2, 3, 5, 11, 40, 41, 1_300].map(scale_top).into();
         assert_eq!(tops, [2, 2, 2, 4, 10, 20, 40, 100, 2_000]);
+        assert_eq!(scale_top(u64::MAX), u64::MAX);
     }
 
     #[test]
