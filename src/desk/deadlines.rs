@@ -54,7 +54,8 @@ pub fn deadlines(record: &ReportRecord, desk: &DeskSettings, today: Day) -> Dead
 /// runs (the deadline is met once the status has left `Received`): the first status change away
 /// from `Received`, or the first reply of the desk (which makes that change itself), whichever
 /// came first — on or after the day the report reached this desk, so that a transferred report's
-/// events at the sending desk do not count for the receiving one.
+/// events at the sending desk do not count for the receiving one. (A transfer itself leaves no
+/// status event, so one the sending desk made on the very day of the transfer still counts.)
 pub fn acknowledged_on(record: &ReportRecord) -> Option<Day> {
     let by_status = record
         .history
