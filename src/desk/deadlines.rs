@@ -50,6 +50,41 @@ pub fn deadlines(record: &ReportRecord, desk: &DeskSettings, today: Day) -> Dead
     }
 }
 
+/// The day the desk met the acknowledgement deadline, by the rule [`deadlines`] applies while it
+/// runs (the deadline is met once the status has left `Received`): the first status change away
+/// from `Received`, or the first reply of the desk (which makes that change itself), whichever
+/// came first — on or after the day the report reached this desk, so that a transferred report's
+/// events at the sending desk do not count for the receiving one. (A transfer itself leaves no
+/// status event, so one the sending desk made on the very day of the transfer still counts.)
+pub fn acknowledged_on(record: &ReportRecord) -> Option<Day> {
+    let by_status = record
+        .history
+        .iter()
+        .filter(|e| e.status != Status::Received)
+        .map(|e| e.day);
+    let by_reply = record
+        .items
+        .iter()
+        .filter(|i| i.kind.is_reply())
+        .map(|i| i.day);
+    by_status
+        .chain(by_reply)
+        .filter(|day| *day >= record.received)
+        .min()
+}
+
+/// The day the desk met the feedback deadline, by the rule [`deadlines`] applies while it runs
+/// (feedback is no longer awaited): the first change to `FeedbackGiven` or `Closed` on or after
+/// the day the report reached this desk.
+pub fn feedback_on(record: &ReportRecord) -> Option<Day> {
+    record
+        .history
+        .iter()
+        .filter(|e| !e.status.awaits_feedback() && e.day >= record.received)
+        .map(|e| e.day)
+        .min()
+}
+
 /// Inbox order: overdue first, then the nearest deadline, then the oldest report.
 pub fn inbox_order(a: (&ReportRecord, &Deadlines), b: (&ReportRecord, &Deadlines)) -> Ordering {
     b.1.overdue()

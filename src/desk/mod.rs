@@ -7,4 +7,5 @@ pub mod digest;
 pub mod officers;
 pub mod reply;
 pub mod retention;
+pub mod statistics;
 pub mod work;

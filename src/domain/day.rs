@@ -44,6 +44,15 @@ impl Day {
     }
 }
 
+impl Day {
+    /// The first day of a month (1–12) of a year; `None` for a month or year that is no date.
+    pub fn first_of_month(year: i32, month: u8) -> Option<Day> {
+        let month = time::Month::try_from(month).ok()?;
+        let date = time::Date::from_calendar_date(year, month, 1).ok()?;
+        Some(Day(i64::from(date.to_julian_day() - UNIX_EPOCH_JULIAN)))
+    }
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day) = self.ymd();
@@ -110,5 +119,15 @@ mod tests {
     fn days_print_as_iso_dates() {
         assert_eq!(Day(0).to_string(), "1970-01-01");
         assert_eq!(Day(20_415).to_string(), "2025-11-23");
+    }
+
+    #[test]
+    fn the_first_of_a_month_is_found_and_a_month_that_is_none_is_not() {
+        assert_eq!(Day::first_of_month(1970, 1), Some(Day(0)));
+        assert_eq!(
+            Day::first_of_month(2026, 12).map(Day::iso).as_deref(),
+            Some("2026-12-01")
+        );
+        assert_eq!(Day::first_of_month(2026, 13), None);
     }
 }

@@ -22,6 +22,7 @@ mod schema;
 pub mod snapshot;
 mod staging;
 mod started;
+pub mod statistics;
 pub mod times;
 
 use std::io;

@@ -23,10 +23,12 @@ pub(super) fn read_record(
 }
 
 const INSERT_RECORD: &str = "INSERT INTO reports
-     (id, desk, received, status, record, assigned, labels, feedback_days, sent_from)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+     (id, desk, received, status, record, assigned, labels, feedback_days, sent_from,
+      forwarded_from)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 const UPDATE_RECORD: &str = "UPDATE reports SET desk = ?2, received = ?3, status = ?4,
-     record = ?5, assigned = ?6, labels = ?7, feedback_days = ?8, sent_from = ?9 WHERE id = ?1";
+     record = ?5, assigned = ?6, labels = ?7, feedback_days = ?8, sent_from = ?9,
+     forwarded_from = ?10 WHERE id = ?1";
 
 /// The next deadline that still matters, from a row's columns and its desk's terms as the
 /// service last started with them (`desks`): for a report not yet acknowledged the earlier of
@@ -57,7 +59,7 @@ pub(super) fn write_record(tx: &Transaction<'_>, record: &ReportRecord) -> Resul
     }
 }
 
-/// Runs `statement` with the record's id, query columns and JSON as `?1` to `?9`: the columns are
+/// Runs `statement` with the record's id, query columns and JSON as `?1` to `?10`: the columns are
 /// always copied from the same value as the document. Returns the rows changed.
 fn save_record(
     tx: &Transaction<'_>,
@@ -77,6 +79,7 @@ fn save_record(
         record.handling.labels_column(),
         feedback_days,
         record.previous.as_ref().map(|p| p.desk.as_str()),
+        record.forwarded_from.as_ref().map(|d| d.as_str()),
     ];
     let changed = tx.execute(statement, values)?;
     tx.execute(

@@ -51,8 +51,8 @@ pub fn count(lang: Lang, n: u64, unit: &str) -> String {
     format!("{} {word}", number(lang, n))
 }
 
-/// A date in words: "7 december 2026", "7 December 2026".
-pub fn date(lang: Lang, day: Day) -> String {
+/// The name of a month (1–12), as the language writes it in a date: "maart", "March".
+pub fn month_name(lang: Lang, month: u8) -> &'static str {
     const NL: [&str; 12] = [
         "januari",
         "februari",
@@ -81,15 +81,46 @@ pub fn date(lang: Lang, day: Day) -> String {
         "November",
         "December",
     ];
-    let (year, month, dom) = day.ymd();
     let names = match lang {
         Lang::Nl => &NL,
         Lang::En => &EN,
     };
-    let name = names
+    names
         .get(usize::from(month).saturating_sub(1))
-        .unwrap_or(&"");
-    format!("{dom} {name} {year}")
+        .copied()
+        .unwrap_or("")
+}
+
+/// A month's usual abbreviation, for narrow places such as a chart's axis: "mrt", "Mar".
+pub fn month_abbreviation(lang: Lang, month: u8) -> &'static str {
+    const NL: [&str; 12] = [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let names = match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    };
+    names
+        .get(usize::from(month).saturating_sub(1))
+        .copied()
+        .unwrap_or("")
+}
+
+/// The language's decimal mark: nl "3,5", en "3.5".
+pub fn decimal_mark(lang: Lang) -> char {
+    match lang {
+        Lang::Nl => ',',
+        Lang::En => '.',
+    }
+}
+
+/// A date in words: "7 december 2026", "7 December 2026".
+pub fn date(lang: Lang, day: Day) -> String {
+    let (year, month, dom) = day.ymd();
+    format!("{dom} {} {year}", month_name(lang, month))
 }
 
 /// A date given as an ISO string (as the desk's rows carry it for the API), in words; anything
@@ -172,6 +203,15 @@ mod tests {
         assert_eq!(date(Lang::En, day), "7 December 2026");
         assert_eq!(iso_date(Lang::Nl, "2026-12-07"), "7 december 2026");
         assert_eq!(iso_date(Lang::En, "not a date"), "not a date");
+    }
+
+    #[test]
+    fn months_have_their_names_and_abbreviations_in_both_languages() {
+        assert_eq!(month_name(Lang::Nl, 3), "maart");
+        assert_eq!(month_name(Lang::En, 12), "December");
+        assert_eq!(month_abbreviation(Lang::Nl, 3), "mrt");
+        assert_eq!(month_abbreviation(Lang::En, 5), "May");
+        assert_eq!(month_name(Lang::En, 13), "");
     }
 
     #[test]

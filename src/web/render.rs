@@ -13,7 +13,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 17] = templates![
+const TEMPLATES: [(&str, &str); 18] = templates![
     "base.html",
     "home.html",
     "guide.html",
@@ -31,6 +31,7 @@ const TEMPLATES: [(&str, &str); 17] = templates![
     "desk_account.html",
     "desk_admin.html",
     "desk_audit.html",
+    "desk_statistics.html",
 ];
 
 pub const STYLESHEET: &str = include_str!("../../static/style.css");

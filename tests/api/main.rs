@@ -14,6 +14,7 @@ mod desk_gates;
 mod desk_helpers;
 mod desk_inbox;
 mod desk_login;
+mod desk_statistics;
 mod desk_work;
 mod file_times;
 mod flood;

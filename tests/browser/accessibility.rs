@@ -167,6 +167,19 @@ async fn desk_pages(steps: &mut Steps<'_>, b: &Client, app: &TestApp) {
             audit::page(b, n, "desk report").await
         })
         .await;
+    for (name, path) in [
+        ("statistics", "/desk/statistics"),
+        ("statistics, English", "/en/desk/statistics"),
+    ] {
+        let n = steps.count() + 1;
+        steps
+            .check(name, async {
+                b.goto(&app.url(path)).await?;
+                wait_for(b, "table.stats").await?;
+                audit::page(b, n, name).await
+            })
+            .await;
+    }
     account_and_admin_pages(steps, b, app).await;
 }
 

@@ -14,6 +14,7 @@ mod error;
 pub mod handling;
 mod notes;
 mod replies;
+mod statistics;
 mod status;
 mod take_back;
 #[cfg(test)]
@@ -33,6 +34,7 @@ use crate::store::{ReportRecord, Store};
 
 pub use error::DeskError;
 pub use notes::NOTES_MAX;
+pub use statistics::FIRST_YEAR;
 pub use take_back::{SentRow, drop_expired_previous};
 pub use transfer::KEEP_PREVIOUS_DAYS;
 

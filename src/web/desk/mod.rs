@@ -12,6 +12,7 @@ pub mod login;
 pub mod page;
 pub mod report;
 pub mod session;
+pub mod statistics;
 pub mod upload;
 
 use actix_web::web;
@@ -40,6 +41,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(page("/reports/{id}/assign").post(handling::assign))
         .service(page("/reports/{id}/label").post(handling::label))
         .service(page("/bulk").post(inbox::bulk))
+        .service(page("/statistics").get(statistics::page))
+        .service(page("/statistics.csv").get(statistics::download))
         .service(page("/account").get(account::page))
         .service(page("/account/password").post(account::password))
         .service(page("/account/totp").post(account::totp))
