@@ -7,7 +7,8 @@
 //!
 //! Reports are spread over the three demo desks (about 80 % at `ap`), received days over the
 //! last two years, with a mix of statuses (older ones more often closed), about a third assigned
-//! to one of a few officer names and about a quarter labelled. The spread comes from a fixed
+//! to one of a few officer names and about a quarter labelled; closed ones were closed within their
+//! desk's retention, so the service's purge keeps them all. The spread comes from a fixed
 //! seed, so two fills of the same size look alike (the ids are random).
 //!
 //!     cargo run --release --example fill_reports -- --data DIR --count 100000 [--threads 8]
@@ -117,13 +118,22 @@ fn record(
         Status::FeedbackGiven => &[Status::Acknowledged, Status::FeedbackGiven],
         Status::Closed => &[Status::Acknowledged, Status::FeedbackGiven, Status::Closed],
     };
+    // Closed within the desk's retention: the service's daily purge (which runs when it starts)
+    // would delete a report closed longer ago, and the folder would shrink under the benchmark.
+    let kept_since = today.0 - i64::from(desk.retention_days) + 5;
     let history = steps
         .iter()
         .enumerate()
-        .map(|(i, &status)| StatusEvent {
-            day: Day((received.0 + 3 * (i as i64 + 1)).min(today.0)),
-            status,
-            reason: None,
+        .map(|(i, &status)| {
+            let mut day = received.0 + 3 * (i as i64 + 1);
+            if status == Status::Closed {
+                day = day.max(kept_since);
+            }
+            StatusEvent {
+                day: Day(day.min(today.0)),
+                status,
+                reason: None,
+            }
         })
         .collect();
     let mut record = ReportRecord {
