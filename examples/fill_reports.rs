@@ -218,7 +218,7 @@ fn main() -> Result<()> {
                 size: sealed.ciphertext_len,
             });
             store.create_report(&record, &keys.lookup, vec![sealed])?;
-            if (n + 1) % 10_000 == 0 {
+            if (n + 1).is_multiple_of(10_000) {
                 eprintln!(
                     "{} reports, {:.0} s",
                     n + 1,
