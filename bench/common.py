@@ -1,7 +1,7 @@
-# Shared helpers for the meldpunt benchmarks (bench/upload.py, bench/tips.py, bench/flood.py):
-# start a release build of the server on free loopback ports with a fresh temporary
-# data folder, read its memory figures from /proc, build multipart bodies, stop and
-# clean up. Python 3.11 standard library only.
+# Shared helpers for the meldpunt benchmarks (bench/upload.py, bench/tips.py, bench/flood.py,
+# bench/inbox.py): start a release build of the server on free loopback ports with a fresh
+# temporary data folder (or a given one), read its memory figures from /proc, build multipart
+# bodies, stop and clean up. Python 3.11 standard library only.
 import html.parser
 import http.client
 import os
@@ -52,12 +52,14 @@ def proc_status_kib(pid, field):
 
 
 class Server:
-    """Context manager: a meldpunt server in demo mode in a temporary folder."""
+    """Context manager: a meldpunt server in demo mode in a temporary folder, or on the data
+    folder `data` (which is left as it is; only the log's temporary folder is removed)."""
 
-    def __init__(self, binary=DEFAULT_BIN, env=None, ready_timeout=60):
+    def __init__(self, binary=DEFAULT_BIN, env=None, ready_timeout=60, data=None):
         self.binary = require_binary(binary)
         self.extra_env = env or {}
         self.ready_timeout = ready_timeout
+        self.data = Path(data) if data is not None else None
         self.proc = None
         self.tmp = None
 
@@ -72,8 +74,10 @@ class Server:
         return self
 
     def _start(self):
-        data = self.tmp / "data"
-        data.mkdir()
+        data = self.data
+        if data is None:
+            data = self.tmp / "data"
+            data.mkdir()
         self.port = free_port()
         self.desk_port = free_port()
         self.log_path = self.tmp / "server.log"

@@ -35,13 +35,13 @@ pub fn purge(
 ) -> Result<Vec<ReportId>, PurgeError> {
     crate::desk::work::drop_expired_previous(store, audit, today, now_unix)?;
     let mut deleted = Vec::new();
-    for record in store.all_reports()? {
+    store.each_report(|record| {
         let Some(closed) = record.closed_on() else {
-            continue;
+            return Ok(());
         };
         // A report of a desk no longer configured is kept: nobody decided its retention.
         let Some(desk) = desks.iter().find(|d| d.id == record.desk) else {
-            continue;
+            return Ok(());
         };
         // Spam goes sooner, but not at once: a report marked by mistake can still be reopened.
         let retention_days = if record.handling.spam {
@@ -50,7 +50,7 @@ pub fn purge(
             desk.retention_days
         };
         if !expired(closed, retention_days, today) {
-            continue;
+            return Ok(());
         }
         store.delete_report(&record.id)?;
         let detail = format!("retention {retention_days} days after closing on {closed}");
@@ -64,7 +64,8 @@ pub fn purge(
             )
             .map_err(|e| PurgeError::Audit(e.to_string()))?;
         deleted.push(record.id);
-    }
+        Ok::<(), PurgeError>(())
+    })?;
     Ok(deleted)
 }
 

@@ -2,7 +2,8 @@
 //! status, overdue, assignee, label and report id, sorted by the next deadline or by the day
 //! received, a page at a time with the count of all that match. Each query is answered from one
 //! covering index (`reports_by_due` or `reports_by_day`), so a desk with 100,000 reports pays for
-//! the page it shows, and the records themselves are read only for that page.
+//! the page it shows, and the records themselves are read only for that page; a search by id
+//! from the primary key's index, which narrows it to the few reports whose id starts so.
 
 use rusqlite::types::Value;
 
@@ -123,8 +124,17 @@ impl Store {
             InboxSort::Newest => "received DESC, id DESC",
             InboxSort::Id => "id",
         };
-        // By id, SQLite walks the primary key from `after`; the others have their index.
+        // By id, SQLite walks the primary key from `after`; the others have their index. A search
+        // by id reads the primary key's range instead (SQLite's index of `id TEXT PRIMARY KEY`,
+        // named so by SQLite) and sorts the few rows in it: through the other indexes it would
+        // read every entry of the desk (a search page took 23 ms on 80,000 reports, now 9 ms;
+        // bench/inbox.py).
+        let searched = query
+            .id
+            .as_deref()
+            .is_some_and(|id| id.chars().any(|c| c.is_ascii_hexdigit()));
         let index = match query.sort {
+            _ if searched => "INDEXED BY sqlite_autoindex_reports_1",
             InboxSort::Deadline => "INDEXED BY reports_by_due",
             InboxSort::Newest => "INDEXED BY reports_by_day",
             InboxSort::Id => "",

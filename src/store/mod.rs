@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod record;
 pub mod reseal;
 mod rows;
+mod scan;
 mod schema;
 pub mod snapshot;
 mod staging;

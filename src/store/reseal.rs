@@ -137,12 +137,12 @@ impl Store {
 
     /// Completes every committed move that a crash interrupted (start-up, before the sweep).
     pub(super) fn finish_swaps(&self) -> Result<(), StoreError> {
-        for record in self.all_reports()? {
+        self.each_report(|record| {
             if record.swap.is_some() {
                 self.finish_swap(&record.id)?;
             }
-        }
-        Ok(())
+            Ok::<(), StoreError>(())
+        })
     }
 
     /// Moves the files of the record's committed `swap` into place, then clears `swap`.

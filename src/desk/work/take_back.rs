@@ -120,12 +120,12 @@ pub fn drop_expired_previous(
     now_unix: u64,
 ) -> Result<usize, PurgeError> {
     let mut dropped = 0;
-    for record in store.all_reports()? {
+    store.each_report(|record| {
         let Some(previous) = &record.previous else {
-            continue;
+            return Ok(());
         };
         if today <= previous.keep_until || !store.drop_previous(&record.id)? {
-            continue;
+            return Ok(());
         }
         let detail = format!(
             "kept ciphertexts of desk {} deleted after {}",
@@ -141,6 +141,7 @@ pub fn drop_expired_previous(
             )
             .map_err(|e| PurgeError::Audit(e.to_string()))?;
         dropped += 1;
-    }
+        Ok::<(), PurgeError>(())
+    })?;
     Ok(dropped)
 }
