@@ -1,8 +1,7 @@
 //! Legal deadlines of a report (EU Directive 2019/1937, art. 9(1)(b) and (f)): the desk confirms
 //! receipt within its acknowledgement days (at most 7) and gives feedback within its feedback days
-//! (3 months), or up to 6 months when an officer records why. Overdue reports sort first.
-
-use std::cmp::Ordering;
+//! (3 months), or up to 6 months when an officer records why. (The inbox sorts by these in SQL,
+//! `store::inbox`.)
 
 use serde::Serialize;
 
@@ -24,15 +23,6 @@ pub struct Deadlines {
 impl Deadlines {
     pub fn overdue(&self) -> bool {
         self.acknowledge_overdue || self.feedback_overdue
-    }
-
-    /// The next deadline that still matters, for sorting.
-    fn next(&self, status: Status) -> Option<Day> {
-        match status {
-            Status::Received => Some(self.acknowledge_by.min(self.feedback_by)),
-            s if s.awaits_feedback() => Some(self.feedback_by),
-            _ => None,
-        }
     }
 }
 
@@ -83,18 +73,4 @@ pub fn feedback_on(record: &ReportRecord) -> Option<Day> {
         .filter(|e| !e.status.awaits_feedback() && e.day >= record.received)
         .map(|e| e.day)
         .min()
-}
-
-/// Inbox order: overdue first, then the nearest deadline, then the oldest report.
-pub fn inbox_order(a: (&ReportRecord, &Deadlines), b: (&ReportRecord, &Deadlines)) -> Ordering {
-    b.1.overdue()
-        .cmp(&a.1.overdue())
-        .then_with(|| match (a.1.next(a.0.status), b.1.next(b.0.status)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        })
-        .then_with(|| a.0.received.cmp(&b.0.received))
-        .then_with(|| a.0.id.cmp(&b.0.id))
 }

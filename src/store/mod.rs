@@ -41,7 +41,7 @@ pub use record::{
 };
 pub use reseal::Reseal;
 use reseal::known_names;
-use rows::{decode, insert_record, read_record, write_record};
+use rows::{insert_record, read_record, write_record};
 pub use started::{KnownDesk, StartedWith};
 
 #[derive(Debug, thiserror::Error)]
@@ -233,15 +233,6 @@ impl Store {
             let rows = query.query_map([], |row| row.get::<_, String>(0))?;
             rows.map(|json| serde_json::from_str(&json?).map_err(|_| StoreError::Corrupt))
                 .collect()
-        })
-    }
-
-    /// Every report record (the inboxes filter by desk).
-    pub fn all_reports(&self) -> Result<Vec<ReportRecord>, StoreError> {
-        self.db.read(|tx| {
-            let mut query = tx.prepare("SELECT record FROM reports ORDER BY id")?;
-            let rows = query.query_map([], |row| row.get::<_, String>(0))?;
-            rows.map(|json| decode(&json?)).collect()
         })
     }
 

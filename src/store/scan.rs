@@ -10,6 +10,16 @@ use super::{ReportRecord, Store, StoreError};
 const BATCH: usize = 256;
 
 impl Store {
+    /// Every report record at once, for what must hold them all (a restore's checks, tests);
+    /// the service's own passes use [`Store::each_report`].
+    pub fn all_reports(&self) -> Result<Vec<ReportRecord>, StoreError> {
+        self.db.read(|tx| {
+            let mut query = tx.prepare("SELECT record FROM reports ORDER BY id")?;
+            let rows = query.query_map([], |row| row.get::<_, String>(0))?;
+            rows.map(|json| decode(&json?)).collect()
+        })
+    }
+
     /// Calls `visit` with every report, in id order, reading [`BATCH`] records at a time (each
     /// batch in its own read transaction). `visit` may change or delete reports: one created or
     /// deleted meanwhile is seen or not, as it falls in the order. The first error stops the pass.

@@ -169,24 +169,4 @@ impl DeskWork {
             spam: record.handling.spam,
         })
     }
-
-    /// The desk's reports, overdue first.
-    pub fn inbox(&self) -> Result<Vec<InboxRow>, DeskError> {
-        let desk = self.desk()?;
-        let today = self.installation.clock.today();
-        let mut reports: Vec<(ReportRecord, Deadlines)> = self
-            .installation
-            .store
-            .all_reports()
-            .map_err(DeskError::from)?
-            .into_iter()
-            .filter(|r| r.desk == self.officer.desk)
-            .map(|r| {
-                let d = deadlines::deadlines(&r, desk, today);
-                (r, d)
-            })
-            .collect();
-        reports.sort_by(|a, b| deadlines::inbox_order((&a.0, &a.1), (&b.0, &b.1)));
-        reports.iter().map(|(r, _)| self.row(r)).collect()
-    }
 }
