@@ -9,7 +9,6 @@
 //! language) before a byte of it is read. Requests without a body (the pages) never wait for a
 //! slot, so `GET /` answers while uploads are at the cap.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -19,20 +18,9 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
 use futures_util::StreamExt;
-use tokio::sync::Semaphore;
 
 use crate::web::state::AppState;
 use crate::web::{Failure, PageError, PageLang};
-
-/// The uploads being received now, at most the configured number.
-#[derive(Clone)]
-pub struct UploadSlots(Arc<Semaphore>);
-
-impl UploadSlots {
-    pub fn new(uploads: usize) -> UploadSlots {
-        UploadSlots(Arc::new(Semaphore::new(uploads)))
-    }
-}
 
 /// Ends a request body with an error once it has sent nothing for `idle`.
 fn idle_timeout(payload: Payload, idle: Duration) -> Payload {
@@ -88,7 +76,7 @@ pub async fn bounded_bodies(
             .map(ServiceResponse::map_into_left_body);
     }
     // Held until the handler is done with the body (it has answered, or the body failed).
-    let Ok(_slot) = state.upload_slots.0.clone().try_acquire_owned() else {
+    let Some(_slot) = state.upload_slots.try_take() else {
         let default = state.settings.default_lang;
         let lang = PageLang::from_request_parts(req.request(), default);
         let busy: PageError = state.fail(lang, Failure::Busy);

@@ -152,7 +152,7 @@ impl Application {
         let (desk_listener, desk_listen) = bind(settings.desk_listen)?;
         let onion = settings.onion_address.clone();
         let desks: Arc<[crate::config::DeskSettings]> = settings.desks.clone().into();
-        let upload_slots = bounds::UploadSlots::new(settings.connections.uploads);
+        let upload_slots = crate::web::state::UploadSlots::new(settings.connections.uploads);
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         // actix counts connections per worker; the settings count them for the whole door.
         let reporter_connections = settings.connections.reporters.div_ceil(workers).max(1);

@@ -15,6 +15,22 @@ use crate::web::reporter::once::Once;
 use crate::web::reporter::session::ReporterSessions;
 use crate::web::{Failure, PageError, PageLang, Templates};
 
+/// The uploads being received now, at most the configured number: a slot is held while an
+/// upload runs, and an upload that finds none is refused calmly (`web::bounds`).
+#[derive(Clone)]
+pub struct UploadSlots(Arc<tokio::sync::Semaphore>);
+
+impl UploadSlots {
+    pub fn new(uploads: usize) -> UploadSlots {
+        UploadSlots(Arc::new(tokio::sync::Semaphore::new(uploads)))
+    }
+
+    /// A free slot, held until dropped; `None` when all are taken.
+    pub fn try_take(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.0.clone().try_acquire_owned().ok()
+    }
+}
+
 pub struct AppState {
     pub settings: Settings,
     pub store: Arc<Store>,
@@ -31,7 +47,7 @@ pub struct AppState {
     pub audit: Arc<AuditLog>,
     pub clock: Arc<dyn Clock>,
     /// Uploads being received now (see [`crate::web::bounds`]).
-    pub upload_slots: crate::web::bounds::UploadSlots,
+    pub upload_slots: UploadSlots,
     /// The configured desks, shared with the desk work of every request.
     pub desks: Arc<[DeskSettings]>,
 }
