@@ -32,9 +32,21 @@ pub fn counts(
     officer: &str,
     today: Day,
 ) -> DigestCounts {
-    let soon = today.plus(DUE_WITHIN_DAYS);
     let mut counts = DigestCounts::default();
-    for record in records.iter().filter(|r| r.desk == desk.id) {
+    for record in records {
+        counts.add(record, desk, officer, today);
+    }
+    counts
+}
+
+impl DigestCounts {
+    /// Counts one record of `desk` for `officer` on `today` (another desk's changes nothing), so
+    /// that the digests of every officer come from one pass over the store.
+    pub fn add(&mut self, record: &ReportRecord, desk: &DeskSettings, officer: &str, today: Day) {
+        if record.desk != desk.id {
+            return;
+        }
+        let soon = today.plus(DUE_WITHIN_DAYS);
         let due = deadlines(record, desk, today);
         let from_reporter = |kind: ItemKind| !kind.from_desk();
         if record
@@ -42,21 +54,20 @@ pub fn counts(
             .iter()
             .any(|i| from_reporter(i.kind))
         {
-            counts.new += 1;
+            self.new += 1;
         }
         let awaits_acknowledgement = record.status == crate::store::Status::Received;
         if due.acknowledge_overdue {
-            counts.acknowledge_overdue += 1;
+            self.acknowledge_overdue += 1;
         } else if awaits_acknowledgement && due.acknowledge_by <= soon {
-            counts.acknowledge_due += 1;
+            self.acknowledge_due += 1;
         }
         if due.feedback_overdue {
-            counts.feedback_overdue += 1;
+            self.feedback_overdue += 1;
         } else if record.status.awaits_feedback() && due.feedback_by <= soon {
-            counts.feedback_due += 1;
+            self.feedback_due += 1;
         }
     }
-    counts
 }
 
 #[cfg(test)]
