@@ -6,9 +6,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::officer::ApiOfficer;
-use super::writes::{json_max, upload_failure};
+use super::writes::json_request;
 use crate::desk::work::REASON_MAX;
-use crate::web::desk::upload;
 use crate::web::error::{ApiFailure, CodedError};
 use crate::web::state::AppState;
 
@@ -20,11 +19,8 @@ pub struct DeleteRequest {
 }
 
 async fn reason_of(payload: web::Payload) -> Result<String, ApiFailure> {
-    let body = upload::body_in_memory(payload, json_max(REASON_MAX))
-        .await
-        .map_err(upload_failure)?;
-    let request: DeleteRequest = serde_json::from_slice(&body)
-        .map_err(|_| ApiFailure::bad_request("bad_json", "expected {\"reason\": \"…\"}"))?;
+    let request: DeleteRequest =
+        json_request(payload, REASON_MAX, "expected {\"reason\": \"…\"}").await?;
     Ok(request.reason)
 }
 

@@ -9,8 +9,8 @@ use super::json::{
     Created, ExtensionRequest, Package, ReplyRequest, ReportJson, StatusRequest, Transferred,
 };
 use super::officer::ApiOfficer;
-use crate::desk::work::{DeskError, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
-use crate::store::Status;
+use crate::desk::work::{DeskError, DeskWork, REASON_MAX, REPLY_MAX, SEALED_REPLY_MAX};
+use crate::store::{ReportRecord, Status};
 use crate::web::desk::upload::{self, FileUploadError};
 use crate::web::error::{ApiFailure, CodedError};
 use crate::web::state::AppState;
@@ -97,26 +97,18 @@ pub async fn status(
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
-    let id = path.into_inner();
-    let body = upload::body_in_memory(payload, json_max(REASON_MAX))
-        .await
-        .map_err(upload_failure)?;
-    let request: StatusRequest = serde_json::from_slice(&body).map_err(|_| {
-        ApiFailure::bad_request(
-            "bad_json",
-            "expected {\"status\": \"…\", \"reason\": \"…\"}",
-        )
-    })?;
+    let request: StatusRequest = json_request(
+        payload,
+        REASON_MAX,
+        "expected {\"status\": \"…\", \"reason\": \"…\"}",
+    )
+    .await?;
     let to = Status::parse(&request.status)
         .ok_or_else(|| ApiFailure::bad_request("unknown_status", "unknown status"))?;
-    let row = officer
-        .work(&state, move |desk| {
-            let record = desk.report(&id)?;
-            desk.set_status(&record, to, &request.reason)?;
-            desk.row(&desk.report(&id)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ReportJson::from(row)))
+    changed(officer, &state, path.into_inner(), move |desk, record| {
+        desk.set_status(record, to, &request.reason)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/desk/api/v1/reports/{id}/extension", tag = "reports",
@@ -133,20 +125,41 @@ pub async fn extension(
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiFailure> {
-    let id = path.into_inner();
-    let body = upload::body_in_memory(payload, json_max(REASON_MAX))
+    let request: ExtensionRequest = json_request(
+        payload,
+        REASON_MAX,
+        "expected {\"feedback_days\": 180, \"reason\": \"…\"}",
+    )
+    .await?;
+    changed(officer, &state, path.into_inner(), move |desk, record| {
+        desk.extend(record, request.feedback_days, &request.reason)
+    })
+    .await
+}
+
+/// A small JSON request body of at most `chars` characters of text, read into memory and
+/// parsed; a body that is not one answers `bad_json` with what was `expected`.
+pub(super) async fn json_request<T: serde::de::DeserializeOwned>(
+    payload: web::Payload,
+    chars: usize,
+    expected: &str,
+) -> Result<T, ApiFailure> {
+    let body = upload::body_in_memory(payload, json_max(chars))
         .await
         .map_err(upload_failure)?;
-    let request: ExtensionRequest = serde_json::from_slice(&body).map_err(|_| {
-        ApiFailure::bad_request(
-            "bad_json",
-            "expected {\"feedback_days\": 180, \"reason\": \"…\"}",
-        )
-    })?;
+    serde_json::from_slice(&body).map_err(|_| ApiFailure::bad_request("bad_json", expected))
+}
+
+/// Changes report `id` at the officer's desk with `change`, then answers its row as it is now.
+async fn changed(
+    officer: ApiOfficer,
+    state: &AppState,
+    id: String,
+    change: impl FnOnce(&DeskWork, &ReportRecord) -> Result<(), DeskError> + Send + 'static,
+) -> Result<HttpResponse, ApiFailure> {
     let row = officer
-        .work(&state, move |desk| {
-            let record = desk.report(&id)?;
-            desk.extend(&record, request.feedback_days, &request.reason)?;
+        .work(state, move |desk| {
+            change(&desk, &desk.report(&id)?)?;
             desk.row(&desk.report(&id)?)
         })
         .await?;

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 
 use super::canned::Done;
 use crate::desk::work::{DeskError, DeskWork, SEALED_REPLY_MAX};
+use crate::domain::ItemId;
 use crate::seal::TempPath;
 use crate::store::{ReportRecord, Status};
 use crate::web::desk::extractors::{DeskForm, DeskSession};
@@ -37,16 +38,7 @@ pub async fn reply(
     path: web::Path<String>,
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
-    let text = zeroize::Zeroizing::new(form.text("text").to_owned());
-    act(
-        &state,
-        lang,
-        &form.session,
-        path.into_inner(),
-        Done::Reply,
-        move |desk, record| desk.reply_text(&record, &text),
-    )
-    .await
+    typed(&state, lang, path, form, Done::Reply, DeskWork::reply_text).await
 }
 
 /// An internal note, sealed to the desk alone.
@@ -56,14 +48,26 @@ pub async fn note(
     path: web::Path<String>,
     form: DeskForm,
 ) -> Result<HttpResponse, PageError> {
+    typed(&state, lang, path, form, Done::Note, DeskWork::note).await
+}
+
+/// The form's typed `text` (held zeroized until dropped) handed to `work` on the report.
+async fn typed(
+    state: &AppState,
+    lang: PageLang,
+    path: web::Path<String>,
+    form: DeskForm,
+    done: Done,
+    work: fn(&DeskWork, &ReportRecord, &str) -> Result<ItemId, DeskError>,
+) -> Result<HttpResponse, PageError> {
     let text = zeroize::Zeroizing::new(form.text("text").to_owned());
     act(
-        &state,
+        state,
         lang,
         &form.session,
         path.into_inner(),
-        Done::Note,
-        move |desk, record| desk.note(&record, &text),
+        done,
+        move |desk, record| work(desk, &record, &text),
     )
     .await
 }
