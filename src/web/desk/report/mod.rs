@@ -130,7 +130,6 @@ pub async fn page(
     if let Some(done) = query.done.as_deref().and_then(Done::parse) {
         ctx.insert("done", &done.text(lang));
     }
-    let desk = state.installation().desk(&record.desk).cloned();
     let templates: Vec<Choice> = TEMPLATES
         .into_iter()
         .map(|key| Choice {
@@ -139,9 +138,10 @@ pub async fn page(
         })
         .collect();
     ctx.insert("templates", &templates);
-    let reply_text = desk
+    let reply_text = state
+        .desk(&record.desk)
         .zip(query.template)
-        .and_then(|(desk, key)| canned::template(&desk, lang, &key));
+        .and_then(|(desk, key)| canned::template(desk, lang, &key));
     ctx.insert("reply_text", &reply_text.unwrap_or_default());
     ctx.insert(
         "extension_reason",
